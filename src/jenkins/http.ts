@@ -1,0 +1,331 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { rootCertificates } from "node:tls";
+import { type Dispatcher, EnvHttpProxyAgent, Pool, request } from "undici";
+import type { JenkinsAuth, JenkinsConfig } from "../config.js";
+import { errorFromNetwork, errorFromResponse, JenkinsError, type RequestContext } from "./errors.js";
+
+export type Method = "GET" | "HEAD" | "POST";
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface JenkinsRequest extends RequestContext {
+  method?: Method;
+  /** Path relative to the Jenkins base URL, without a leading slash: `job/x/api/json`. */
+  path: string;
+  query?: Query | URLSearchParams;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal | undefined;
+  /** Status codes other than 2xx that are a success for this request (e.g. 302 after a copy). */
+  accept?: readonly number[];
+  /** Require the `X-Jenkins` header (present on Jenkins' own pages and API answers, not on raw text). */
+  requireJenkinsHeader?: boolean;
+}
+
+export interface JenkinsResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData["body"];
+}
+
+export interface HttpObserver {
+  /** Called once per HTTP exchange (retries and crumb fetches included), for logs and metrics. */
+  onExchange?(event: { method: Method; path: string; status?: number; ms: number; attempt: number }): void;
+}
+
+const RETRY_STATUSES = new Set([502, 503, 504]);
+const RETRY_CODES = new Set(["ECONNRESET", "UND_ERR_SOCKET", "EPIPE", "ECONNABORTED", "UND_ERR_CLOSED"]);
+const MAX_ATTEMPTS = 3;
+const ERROR_BODY_LIMIT = 64 * 1024;
+const SSO_HINT = /login|sso|saml|oauth|openid|auth|signin|cas\b/i;
+
+interface Crumb {
+  field: string;
+  value: string;
+  cookie: string;
+}
+
+/**
+ * HTTP to one Jenkins: a keep-alive pool, Basic auth, CSRF crumbs for password logins, bounded
+ * retries for reads only, and every failure turned into a JenkinsError. Knows nothing of MCP.
+ */
+export class JenkinsHttp {
+  readonly baseUrl: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly authorization: string | undefined;
+  private crumb: Promise<Crumb | undefined> | undefined;
+
+  constructor(
+    private readonly config: JenkinsConfig,
+    private readonly observer: HttpObserver = {},
+  ) {
+    this.baseUrl = new URL(config.url);
+    this.dispatcher = createDispatcher(config);
+    this.authorization = basicAuthorization(config.auth);
+  }
+
+  get timeoutMs(): number {
+    return this.config.timeoutMs;
+  }
+
+  get auth(): JenkinsAuth {
+    return this.config.auth;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  url(path: string, query?: Query | URLSearchParams): URL {
+    const url = new URL(path, this.baseUrl);
+    if (query) url.search = toSearchParams(query).toString();
+    return url;
+  }
+
+  /** Sends a request; the caller consumes or dumps the body. Non-accepted statuses throw. */
+  async send(req: JenkinsRequest): Promise<JenkinsResponse> {
+    const method = req.method ?? "GET";
+    if (method !== "POST") return this.withRetries(req);
+    const crumb = await this.crumbFor(req);
+    try {
+      return await this.exchange(req, 1, crumb);
+    } catch (error) {
+      // Jenkins refused before acting, so sending again with a fresh crumb cannot start a second build.
+      if (!(error instanceof JenkinsError && error.kind === "crumb") || !crumb) throw error;
+      this.crumb = undefined;
+      return this.exchange(req, 1, await this.crumbFor(req));
+    }
+  }
+
+  async json<T>(req: JenkinsRequest): Promise<T> {
+    const response = await this.send({ requireJenkinsHeader: true, ...req });
+    const text = await response.body.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new JenkinsError(
+        "notJenkins",
+        `The answer to ${req.action} was not JSON: check that JENKINS_URL (${this.baseUrl.href}) points at Jenkins itself.`,
+      );
+    }
+  }
+
+  async text(req: JenkinsRequest): Promise<string> {
+    return (await this.send(req)).body.text();
+  }
+
+  private async withRetries(req: JenkinsRequest): Promise<JenkinsResponse> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exchange(req, attempt, undefined);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error) || req.signal?.aborted) throw error;
+      }
+      // Exponential backoff with full jitter: 0-200 ms, then 0-400 ms.
+      await sleep(Math.random() * 200 * 2 ** (attempt - 1), undefined, {
+        signal: req.signal ?? undefined,
+      }).catch(() => undefined);
+    }
+  }
+
+  private async exchange(
+    req: JenkinsRequest,
+    attempt: number,
+    crumb: Crumb | undefined,
+  ): Promise<JenkinsResponse> {
+    const method = req.method ?? "GET";
+    const url = this.url(req.path, req.query);
+    const started = performance.now();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        dispatcher: this.dispatcher,
+        method,
+        headers: this.headers(req, crumb),
+        body: req.body,
+        signal: req.signal ?? undefined,
+        headersTimeout: this.config.timeoutMs,
+        bodyTimeout: this.config.timeoutMs,
+      });
+    } catch (error) {
+      this.observer.onExchange?.({ method, path: url.pathname, ms: performance.now() - started, attempt });
+      throw markRetryable(errorFromNetwork(error, url, req, this.config.timeoutMs), isResetError(error));
+    }
+    this.observer.onExchange?.({
+      method,
+      path: url.pathname,
+      status: response.statusCode,
+      ms: performance.now() - started,
+      attempt,
+    });
+    await this.checkResponse(req, url, response);
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  private headers(req: JenkinsRequest, crumb: Crumb | undefined): Record<string, string> {
+    const headers: Record<string, string> = { ...req.headers };
+    if (this.authorization) headers.authorization = this.authorization;
+    if (crumb) {
+      headers[crumb.field] = crumb.value;
+      if (crumb.cookie) headers.cookie = crumb.cookie;
+    }
+    return headers;
+  }
+
+  private async checkResponse(
+    req: JenkinsRequest,
+    url: URL,
+    response: Dispatcher.ResponseData,
+  ): Promise<void> {
+    const status = response.statusCode;
+    if ((status >= 200 && status < 300) || req.accept?.includes(status)) {
+      if (req.requireJenkinsHeader && response.headers["x-jenkins"] === undefined) {
+        await response.body.dump();
+        throw this.notJenkins();
+      }
+      return;
+    }
+    if (status >= 300 && status < 400) {
+      await response.body.dump();
+      throw this.redirectError(req, url, response.headers.location);
+    }
+    const bodyText = req.method === "HEAD" ? "" : await readLimited(response.body, ERROR_BODY_LIMIT);
+    const error = errorFromResponse({ status, headers: response.headers, bodyText }, req);
+    throw markRetryable(error, RETRY_STATUSES.has(status));
+  }
+
+  private notJenkins(): JenkinsError {
+    return new JenkinsError(
+      "notJenkins",
+      `${this.baseUrl.href} does not look like Jenkins (no X-Jenkins header): check JENKINS_URL, including any path prefix such as /jenkins/.`,
+    );
+  }
+
+  private redirectError(
+    req: JenkinsRequest,
+    url: URL,
+    location: string | string[] | undefined,
+  ): JenkinsError {
+    const target = new URL(String(Array.isArray(location) ? location[0] : (location ?? "")), url);
+    if (target.origin !== this.baseUrl.origin || SSO_HINT.test(target.pathname + target.search)) {
+      return new JenkinsError(
+        "ssoRedirect",
+        `Jenkins redirected ${req.action} to a login page (${target.origin}${target.pathname}): a single sign-on proxy is in front of it. Set JENKINS_URL to the direct Jenkins address and use an API token.`,
+      );
+    }
+    return new JenkinsError(
+      "redirect",
+      `Jenkins redirected ${req.action} to ${target.href}: check JENKINS_URL (scheme, host and path prefix).`,
+    );
+  }
+
+  /** The crumb and its session cookie for a password login's POST; undefined when none is needed. */
+  private crumbFor(req: JenkinsRequest): Promise<Crumb | undefined> {
+    if (this.config.auth.kind !== "password") return Promise.resolve(undefined);
+    this.crumb ??= this.fetchCrumb(req).catch((error) => {
+      this.crumb = undefined;
+      throw error;
+    });
+    return this.crumb;
+  }
+
+  private async fetchCrumb(req: JenkinsRequest): Promise<Crumb | undefined> {
+    let response: JenkinsResponse;
+    try {
+      response = await this.withRetries({
+        path: "crumbIssuer/api/json",
+        action: `getting a CSRF crumb for ${req.action}`,
+        signal: req.signal,
+      });
+    } catch (error) {
+      // No crumb issuer: CSRF protection is off, POSTs need no crumb.
+      if (error instanceof JenkinsError && error.kind === "notFound") return undefined;
+      throw error;
+    }
+    const body = (await response.body.json()) as { crumb?: string; crumbRequestField?: string };
+    if (!body.crumb || !body.crumbRequestField) return undefined;
+    return {
+      field: body.crumbRequestField,
+      value: body.crumb,
+      cookie: sessionCookie(response.headers["set-cookie"]),
+    };
+  }
+}
+
+/** Errors after which a read may be sent again: connection resets and 502/503/504. */
+const retryableErrors = new WeakSet<JenkinsError>();
+
+function markRetryable(error: JenkinsError, retryable: boolean): JenkinsError {
+  if (retryable) retryableErrors.add(error);
+  return error;
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof JenkinsError && retryableErrors.has(error);
+}
+
+function isResetError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (RETRY_CODES.has((current as NodeJS.ErrnoException).code ?? "")) return true;
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function sessionCookie(setCookie: string | string[] | undefined): string {
+  const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  return cookies
+    .map((cookie) => cookie.split(";")[0]?.trim() ?? "")
+    .filter((pair) => pair.startsWith("JSESSIONID"))
+    .join("; ");
+}
+
+function basicAuthorization(auth: JenkinsAuth): string | undefined {
+  if (auth.kind === "anonymous") return undefined;
+  const secret = auth.kind === "apiToken" ? auth.token : auth.password;
+  return `Basic ${Buffer.from(`${auth.user}:${secret}`).toString("base64")}`;
+}
+
+function toSearchParams(query: Query | URLSearchParams): URLSearchParams {
+  if (query instanceof URLSearchParams) return query;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  return params;
+}
+
+async function readLimited(body: Dispatcher.ResponseData["body"], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  body.on("error", () => undefined);
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function createDispatcher(config: JenkinsConfig): Dispatcher {
+  const tls = {
+    rejectUnauthorized: !config.tlsInsecure,
+    ...(config.caFile ? { ca: [...rootCertificates, readFileSync(config.caFile, "utf8")] } : {}),
+  };
+  const options = {
+    connections: 16,
+    keepAliveTimeout: 30_000,
+    headersTimeout: config.timeoutMs,
+    bodyTimeout: config.timeoutMs,
+    connect: { ...tls, timeout: Math.min(config.timeoutMs, 10_000) },
+  };
+  const { httpProxy, httpsProxy } = config.proxy;
+  if (httpProxy || httpsProxy) {
+    return new EnvHttpProxyAgent({ ...options, ...config.proxy, requestTls: tls });
+  }
+  return new Pool(new URL(config.url).origin, options);
+}

@@ -1,0 +1,30 @@
+import { McpServer } from "@modelcontextprotocol/server";
+import type { JenkinsClient } from "./jenkins/client.js";
+import type { Logger } from "./logger.js";
+import { allTools } from "./tools/index.js";
+import { registerTools } from "./tools/registry.js";
+import { packageInfo } from "./version.js";
+
+export interface ServerDependencies {
+  jenkins: JenkinsClient;
+  logger: Logger;
+}
+
+const INSTRUCTIONS = [
+  "Tools for one Jenkins server.",
+  'Jobs are named by full name with folders separated by "/" (e.g. team/backend/api); getJobs lists them, getJob shows a job\'s parameters before triggerBuild.',
+  "getBuildLog returns the last lines by default, where failures are.",
+].join(" ");
+
+/**
+ * Builds the MCP server. Cheap on purpose: the HTTP transport builds one per request, so the
+ * Jenkins client (pools, caches) is created once by the caller and shared.
+ */
+export function buildServer(deps: ServerDependencies): McpServer {
+  const server = new McpServer(
+    { name: packageInfo.name, version: packageInfo.version },
+    { instructions: INSTRUCTIONS },
+  );
+  registerTools(server, allTools, deps);
+  return server;
+}

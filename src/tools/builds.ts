@@ -1,0 +1,292 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import type { JenkinsClient } from "../jenkins/client.js";
+import { JenkinsError } from "../jenkins/errors.js";
+import type { Build, Job, ParameterDefinition, QueueItem } from "../jenkins/model.js";
+import { describeBuild, formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { isSecretParameter, MASK } from "../secrets.js";
+import { defineTool, ToolError } from "./registry.js";
+import { buildNumber, buildRef, jobFullName, wholeNumber } from "./schemas.js";
+
+const buildSchema = z.object({
+  jobFullName: z.string(),
+  number: z.number(),
+  url: z.string(),
+  result: z
+    .string()
+    .nullable()
+    .describe("SUCCESS, UNSTABLE, FAILURE, NOT_BUILT or ABORTED; null while the build runs"),
+  building: z.boolean(),
+  startedAt: z.string().describe("ISO 8601 start time"),
+  durationMs: z.number().describe("0 while running"),
+  estimatedDurationMs: z.number(),
+  causes: z.array(z.string()).describe('Why it started, e.g. "Started by user alice"'),
+  parameters: z
+    .array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).nullable() }))
+    .describe("Parameters it ran with; secrets show as ****"),
+  tests: z.object({ total: z.number(), failed: z.number(), skipped: z.number() }).nullable(),
+});
+
+export const getBuild = defineTool({
+  name: "getBuild",
+  title: "Get build",
+  description:
+    "Read one build of a job: result, timing, causes, parameters and test counts. Defaults to the last build; permalinks such as lastFailedBuild work too.",
+  inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
+  outputSchema: buildSchema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ jobFullName, buildNumber }, { jenkins, signal }) {
+    const build = await jenkins.getBuild(parseJobPath(jobFullName), buildRef(buildNumber), signal);
+    return { text: renderBuild(build), structured: build };
+  },
+});
+
+const WAIT_STATES = ["queued", "started", "finished"] as const;
+const MAX_TIMEOUT_SECONDS = 3600;
+/** Polling starts fast (quiet periods are often short) and backs off to this interval. */
+const MAX_POLL_MS = 2000;
+
+const triggerOutput = z.object({
+  jobFullName: z.string(),
+  queueItemId: z.number().describe("Pass to cancelQueueItem to cancel while it waits"),
+  queueUrl: z.string(),
+  state: z
+    .enum(["queued", "started", "finished", "cancelled", "timedOut"])
+    .describe("Where the build got to before this answer; timedOut means still waiting or running"),
+  buildNumber: z.number().optional(),
+  buildUrl: z.string().optional(),
+  result: z.string().nullable().optional().describe("Set when state is finished"),
+  parameters: z
+    .record(z.string(), z.string())
+    .describe("Parameters sent to Jenkins (missing ones take the job's defaults); secrets show as ****"),
+});
+
+type TriggerOutput = z.input<typeof triggerOutput>;
+
+export const triggerBuild = defineTool({
+  name: "triggerBuild",
+  title: "Trigger build",
+  description:
+    "Start a build of a job, with parameters checked against the job's definitions first (call getJob to see them). Returns the queue item; with waitFor it waits until the build starts or finishes, within timeoutSeconds. The trigger is sent exactly once.",
+  inputSchema: z.object({
+    jobFullName,
+    parameters: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe(
+        'Build parameters by name, e.g. {"BRANCH": "main", "DEPLOY": true}; missing ones take their defaults',
+      ),
+    waitFor: z
+      .enum(WAIT_STATES)
+      .default("queued")
+      .describe("queued: answer at once; started: wait for the build number; finished: wait for the result"),
+    timeoutSeconds: wholeNumber(
+      `How long to wait for waitFor, 1 to ${MAX_TIMEOUT_SECONDS} seconds (default 50, under the 60 s many clients allow a call)`,
+    )
+      .pipe(z.number().min(1).max(MAX_TIMEOUT_SECONDS))
+      .default(50),
+  }),
+  outputSchema: triggerOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(input, { jenkins, signal, progress }) {
+    const path = parseJobPath(input.jobFullName);
+    const job = await jenkins.getJob(path, signal);
+    const jobPath = jenkins.jobPathFromUrl(job.url) ?? path;
+    checkBuildable(job);
+    const parameters = checkParameters(job, input.parameters ?? {});
+    const sent = job.parameters.length > 0 ? parameters : undefined;
+    const trigger = await jenkins.triggerBuild(jobPath, sent, signal);
+    const result: TriggerOutput = {
+      jobFullName: formatJobPath(jobPath),
+      queueItemId: trigger.queueItemId,
+      queueUrl: trigger.queueUrl,
+      state: "queued",
+      parameters: maskedParameters(job.parameters, parameters),
+    };
+    if (input.waitFor !== "queued") {
+      await waitForBuild(
+        jenkins,
+        jobPath,
+        result,
+        input.waitFor,
+        input.timeoutSeconds * 1000,
+        signal,
+        progress,
+      );
+    }
+    return { text: renderTrigger(result), structured: result };
+  },
+});
+
+export const buildTools = [getBuild, triggerBuild];
+
+function checkBuildable(job: Job): void {
+  if (job.type === "folder" || job.type === "multibranch") {
+    throw new ToolError(
+      `${job.fullName} is a ${job.type === "folder" ? "folder" : "multibranch project"}, not a job: trigger one of the jobs inside it (list them with getJobs).`,
+    );
+  }
+  if (!job.buildable) {
+    throw new ToolError(
+      `${job.fullName} is disabled, so Jenkins will not build it; a Jenkins user must enable it first.`,
+    );
+  }
+}
+
+const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
+const FALSE_WORDS = new Set(["false", "no", "off", "0"]);
+
+/** Validates parameters against the job's definitions; returns them as Jenkins expects them. */
+export function checkParameters(job: Job, given: Record<string, string | number | boolean>): URLSearchParams {
+  const names = Object.keys(given);
+  if (job.parameters.length === 0 && names.length > 0) {
+    throw new ToolError(`${job.fullName} takes no parameters; trigger it without parameters.`);
+  }
+  const definitions = new Map(job.parameters.map((definition) => [definition.name, definition]));
+  const params = new URLSearchParams();
+  for (const name of names) {
+    const definition = definitions.get(name);
+    if (!definition) {
+      throw new ToolError(
+        `${job.fullName} has no parameter "${name}"; its parameters are: ${[...definitions.keys()].join(", ")}.`,
+      );
+    }
+    params.set(name, convertValue(definition, given[name] ?? ""));
+  }
+  return params;
+}
+
+function convertValue(definition: ParameterDefinition, value: string | number | boolean): string {
+  if (definition.type === "boolean") {
+    const word = String(value).trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return "true";
+    if (FALSE_WORDS.has(word)) return "false";
+    throw new ToolError(
+      `Parameter ${definition.name} is a boolean: give true or false, not ${JSON.stringify(value)}.`,
+    );
+  }
+  const text = String(value);
+  if (definition.type === "choice" && definition.choices && !definition.choices.includes(text)) {
+    throw new ToolError(
+      `Parameter ${definition.name} must be one of ${definition.choices.map((choice) => JSON.stringify(choice)).join(", ")}; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return text;
+}
+
+function maskedParameters(definitions: ParameterDefinition[], sent: URLSearchParams): Record<string, string> {
+  const passwords = new Set(definitions.filter((d) => d.type === "password").map((d) => d.name));
+  return Object.fromEntries(
+    [...sent].map(([name, value]) => [name, passwords.has(name) || isSecretParameter(name) ? MASK : value]),
+  );
+}
+
+async function waitForBuild(
+  jenkins: JenkinsClient,
+  jobPath: JobPath,
+  result: TriggerOutput,
+  waitFor: "started" | "finished",
+  timeoutMs: number,
+  signal: AbortSignal,
+  progress: (message: string) => Promise<void>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let interval = 250;
+  /** Waits before the next poll; false once the deadline has passed. */
+  const pause = async (): Promise<boolean> => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return false;
+    await sleep(Math.min(interval, remaining), undefined, { signal });
+    interval = Math.min(interval * 2, MAX_POLL_MS);
+    return true;
+  };
+  let item: QueueItem;
+  for (;;) {
+    item = await readQueueItem(jenkins, result.queueItemId, signal);
+    if (item.state !== "queued") break;
+    await progress(`Waiting in the queue${item.why ? `: ${item.why}` : ""}`);
+    if (!(await pause())) {
+      result.state = "timedOut";
+      return;
+    }
+  }
+  if (item.state === "cancelled" || !item.build) {
+    result.state = "cancelled";
+    return;
+  }
+  result.state = "started";
+  result.buildNumber = item.build.number;
+  result.buildUrl = item.build.url;
+  if (waitFor === "started") return;
+  interval = 500;
+  for (;;) {
+    const build = await jenkins.getBuild(jobPath, item.build.number, signal);
+    if (!build.building) {
+      result.state = "finished";
+      result.result = build.result;
+      return;
+    }
+    await progress(`Build #${build.number} is running`);
+    if (!(await pause())) {
+      result.state = "timedOut";
+      return;
+    }
+  }
+}
+
+async function readQueueItem(jenkins: JenkinsClient, id: number, signal: AbortSignal): Promise<QueueItem> {
+  try {
+    return await jenkins.getQueueItem(id, signal);
+  } catch (error) {
+    if (error instanceof JenkinsError && error.kind === "notFound") {
+      throw new ToolError(
+        `The build was queued as item ${id}, but Jenkins no longer knows that item; look for the build with getJob.`,
+      );
+    }
+    throw error;
+  }
+}
+
+function renderBuild(build: Build & { jobFullName: string }): string {
+  const status = build.building ? "running" : (build.result ?? "unknown");
+  const lines = [
+    `${build.jobFullName} #${build.number}: ${status}, started ${build.startedAt}` +
+      (build.building
+        ? `, about ${Math.round(build.estimatedDurationMs / 1000)} s expected`
+        : `, took ${Math.round(build.durationMs / 1000)} s`),
+  ];
+  if (build.causes.length) lines.push(`Cause: ${build.causes.join("; ")}`);
+  if (build.parameters.length) {
+    lines.push(`Parameters: ${build.parameters.map((p) => `${p.name}=${p.value ?? ""}`).join(", ")}`);
+  }
+  if (build.tests) {
+    lines.push(
+      `Tests: ${build.tests.total} total, ${build.tests.failed} failed, ${build.tests.skipped} skipped`,
+    );
+  }
+  lines.push(build.url);
+  return lines.join("\n");
+}
+
+function renderTrigger(result: TriggerOutput): string {
+  const params = Object.entries(result.parameters)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(", ");
+  const withParams = params ? ` with ${params}` : "";
+  const build =
+    result.buildNumber !== undefined ? describeBuild([result.jobFullName], result.buildNumber) : undefined;
+  switch (result.state) {
+    case "queued":
+      return `Queued ${result.jobFullName}${withParams} as queue item ${result.queueItemId} (${result.queueUrl}).`;
+    case "started":
+      return `Started ${build}${withParams}: ${result.buildUrl}`;
+    case "finished":
+      return `${build} finished: ${result.result}${withParams}. ${result.buildUrl}`;
+    case "cancelled":
+      return `Queue item ${result.queueItemId} for ${result.jobFullName} was cancelled before it started.`;
+    case "timedOut":
+      return build
+        ? `${build} is still running; check it later with getBuild. ${result.buildUrl}`
+        : `Queue item ${result.queueItemId} for ${result.jobFullName} is still waiting to start; check again later, or cancel it with cancelQueueItem.`;
+  }
+}

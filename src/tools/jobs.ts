@@ -1,0 +1,284 @@
+import { XMLValidator } from "fast-xml-parser";
+import { z } from "zod";
+import type { Job, JobSummary } from "../jenkins/model.js";
+import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { defineTool, ToolError } from "./registry.js";
+import { jobFullName, wholeNumber } from "./schemas.js";
+
+const jobTypeSchema = z
+  .enum(["freestyle", "pipeline", "folder", "multibranch", "other"])
+  .describe("Kind of item: freestyle, pipeline, folder, multibranch or other");
+
+const jobSummarySchema = z.object({
+  name: z.string(),
+  fullName: z.string().describe("Pass this as jobFullName or parentFullName to other tools"),
+  type: jobTypeSchema,
+  status: z
+    .string()
+    .nullable()
+    .describe(
+      "Jenkins colour of the last build: blue (success), red (failed), yellow (unstable), aborted, notbuilt, disabled; null for folders",
+    ),
+  url: z.string(),
+});
+
+const parameterSchema = z.object({
+  name: z.string(),
+  type: z.enum(["string", "text", "boolean", "choice", "password", "other"]),
+  default: z.union([z.string(), z.boolean()]).nullable().describe("Default value; secrets show as ****"),
+  choices: z.array(z.string()).optional(),
+  description: z.string().nullable(),
+});
+
+const jobSchema = jobSummarySchema.extend({
+  description: z.string().nullable(),
+  buildable: z.boolean().describe("False when the job is disabled or is a folder"),
+  building: z.boolean(),
+  inQueue: z.boolean(),
+  lastBuild: z
+    .object({ number: z.number(), result: z.string().nullable(), building: z.boolean() })
+    .nullable(),
+  lastSuccessfulBuildNumber: z.number().nullable(),
+  lastFailedBuildNumber: z.number().nullable(),
+  health: z.object({ score: z.number(), description: z.string() }).nullable(),
+  parameters: z.array(parameterSchema).describe("Build parameters triggerBuild accepts"),
+  jobCount: z.number().nullable().optional().describe("Folders: number of items, null when over 100"),
+  children: z.array(jobSummarySchema).optional().describe("Folders: the first 20 items"),
+});
+
+export const getJob = defineTool({
+  name: "getJob",
+  title: "Get job",
+  description:
+    "Read one Jenkins job: its type, status, last builds, health and the parameters it takes. For folders and multibranch projects also the first items inside.",
+  inputSchema: z.object({ jobFullName }),
+  outputSchema: jobSchema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ jobFullName }, { jenkins, signal }) {
+    const job = publicJob(await jenkins.getJob(parseJobPath(jobFullName), signal));
+    return { text: renderJob(job), structured: job };
+  },
+});
+
+const MAX_PAGE = 500;
+
+export const getJobs = defineTool({
+  name: "getJobs",
+  title: "List jobs",
+  description:
+    "List the jobs at the top level of Jenkins or inside one folder, a page at a time (only that page is fetched from Jenkins). Use nextSkip to get the next page.",
+  inputSchema: z.object({
+    parentFullName: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe('Folder or multibranch project to list, e.g. "team/backend"; omit for the top level'),
+    skip: wholeNumber("Number of items to skip, for paging (default 0)").pipe(z.number().min(0)).default(0),
+    limit: wholeNumber(`Page size, 1 to ${MAX_PAGE} (default 50)`)
+      .pipe(z.number().min(1).max(MAX_PAGE))
+      .default(50),
+  }),
+  outputSchema: z.object({
+    parentFullName: z.string().nullable(),
+    jobs: z.array(jobSummarySchema),
+    skip: z.number(),
+    limit: z.number(),
+    nextSkip: z.number().nullable().describe("Pass as skip to get the next page; null on the last page"),
+    total: z.number().nullable().describe("Number of items, when known without listing the whole folder"),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler({ parentFullName, skip, limit }, { jenkins, signal }) {
+    const parent = parentFullName?.trim() ? parseJobPath(parentFullName, "parentFullName") : undefined;
+    const page = await jenkins.listJobs(parent, skip, limit, signal);
+    const structured = {
+      parentFullName: parent ? formatJobPath(parent) : null,
+      jobs: page.jobs,
+      skip,
+      limit,
+      nextSkip: page.hasMore ? skip + page.jobs.length : null,
+      // The total is known only when this page reaches the end of the list.
+      total: page.hasMore || (page.jobs.length === 0 && skip > 0) ? null : skip + page.jobs.length,
+    };
+    return { text: renderJobPage(structured), structured };
+  },
+});
+
+const UNSAFE_NAME_CHARACTERS = /[?*/\\%!@#$^&|<>[\]:;]/;
+
+export const createJob = defineTool({
+  name: "createJob",
+  title: "Create job",
+  description:
+    "Create a Jenkins job from exactly one source: a pipeline script (simplest), a config.xml, or a copy of an existing job. The parent folder must already exist; an existing name is refused.",
+  inputSchema: z.object({
+    jobFullName: jobFullName.describe(
+      'Full name of the new job, e.g. "team/backend/nightly": the last segment is the new name, the rest an existing folder',
+    ),
+    pipelineScript: z
+      .string()
+      .max(1_000_000)
+      .optional()
+      .describe(
+        "Groovy pipeline script for a new pipeline job (runs in the Groovy sandbox), e.g. \"pipeline { agent any; stages { stage('Build') { steps { sh 'make' } } } }\"",
+      ),
+    configXml: z
+      .string()
+      .max(5_000_000)
+      .optional()
+      .describe(
+        'Complete config.xml of the new item, e.g. "<project><builders/></project>" for a freestyle job',
+      ),
+    copyFrom: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe('Full name of an existing job to copy, e.g. "team/backend/api"'),
+    description: z
+      .string()
+      .max(10_000)
+      .optional()
+      .describe("Description of the new job (with pipelineScript)"),
+  }),
+  outputSchema: z.object({ fullName: z.string(), url: z.string(), type: jobTypeSchema }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(input, { jenkins, signal }) {
+    const path = parseJobPath(input.jobFullName);
+    const name = checkNewName(path);
+    const parent = path.length > 1 ? path.slice(0, -1) : undefined;
+    const source = chooseSource(input);
+    if (source.kind === "copy") {
+      await jenkins.copyJob(parent, name, parseJobPath(source.from, "copyFrom"), signal);
+    } else {
+      await jenkins.createJob(parent, name, source.xml, signal);
+    }
+    const job = await jenkins.getJob(path, signal);
+    const structured = { fullName: job.fullName, url: job.url, type: job.type };
+    return { text: `Created ${job.type} job ${job.fullName}: ${job.url}`, structured };
+  },
+});
+
+export const jobTools = [getJob, getJobs, createJob];
+
+type Source = { kind: "xml"; xml: string } | { kind: "copy"; from: string };
+
+function chooseSource(input: {
+  pipelineScript?: string | undefined;
+  configXml?: string | undefined;
+  copyFrom?: string | undefined;
+  description?: string | undefined;
+}): Source {
+  const given = (["pipelineScript", "configXml", "copyFrom"] as const).filter(
+    (key) => input[key] !== undefined,
+  );
+  if (given.length !== 1) {
+    throw new ToolError(
+      `Give exactly one of pipelineScript, configXml or copyFrom${given.length ? ` (got ${given.join(" and ")})` : ""}.`,
+    );
+  }
+  if (input.description !== undefined && input.pipelineScript === undefined) {
+    throw new ToolError(
+      "description goes with pipelineScript only: put it in the <description> element of configXml, or edit the copy afterwards.",
+    );
+  }
+  if (input.copyFrom !== undefined) return { kind: "copy", from: input.copyFrom };
+  if (input.pipelineScript !== undefined) {
+    return { kind: "xml", xml: pipelineXml(input.pipelineScript, input.description ?? "") };
+  }
+  const xml = input.configXml ?? "";
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    throw new ToolError(
+      `configXml is not well-formed XML (line ${validation.err.line}, column ${validation.err.col}: ${validation.err.msg}); nothing was sent to Jenkins.`,
+    );
+  }
+  return { kind: "xml", xml };
+}
+
+/** Jenkins' own name rules (Jenkins.checkGoodName), checked before anything is sent. */
+function checkNewName(path: JobPath): string {
+  const name = path[path.length - 1] ?? "";
+  const unsafe = UNSAFE_NAME_CHARACTERS.exec(name)?.[0];
+  if (unsafe)
+    throw new ToolError(`"${name}" contains "${unsafe}", which Jenkins does not allow in a job name.`);
+  if (name.endsWith("."))
+    throw new ToolError(`"${name}" ends with ".", which Jenkins does not allow in a job name.`);
+  return name;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A pipeline job whose script runs in the Groovy sandbox, so it needs no script approval. */
+export function pipelineXml(script: string, description: string): string {
+  return [
+    "<?xml version='1.1' encoding='UTF-8'?>",
+    "<flow-definition>",
+    `  <description>${escapeXml(description)}</description>`,
+    '  <definition class="org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition">',
+    `    <script>${escapeXml(script)}</script>`,
+    "    <sandbox>true</sandbox>",
+    "  </definition>",
+    "  <disabled>false</disabled>",
+    "</flow-definition>",
+    "",
+  ].join("\n");
+}
+
+function publicJob(job: Job): z.input<typeof jobSchema> {
+  const { parameters, ...rest } = job;
+  return { ...rest, parameters: parameters.map(({ jenkinsType: _, ...parameter }) => parameter) };
+}
+
+function renderJob(job: z.input<typeof jobSchema>): string {
+  const lines = [
+    `${job.fullName} (${job.type}${job.status ? `, ${job.status}` : ""}${job.buildable ? "" : ", not buildable"})`,
+  ];
+  if (job.description) lines.push(`Description: ${job.description.slice(0, 300)}`);
+  if (job.lastBuild) {
+    lines.push(
+      `Last build: #${job.lastBuild.number} ${job.lastBuild.building ? "running" : (job.lastBuild.result ?? "unknown")}` +
+        `; last success #${job.lastSuccessfulBuildNumber ?? "none"}, last failure #${job.lastFailedBuildNumber ?? "none"}`,
+    );
+  } else if (job.type !== "folder" && job.type !== "multibranch") {
+    lines.push("No builds yet.");
+  }
+  if (job.inQueue) lines.push("A build is waiting in the queue.");
+  if (job.health) lines.push(`Health: ${job.health.score}% (${job.health.description})`);
+  if (job.parameters.length > 0) {
+    lines.push("Parameters:");
+    for (const parameter of job.parameters) {
+      const choices = parameter.choices ? ` one of ${parameter.choices.join("|")}` : "";
+      lines.push(
+        `- ${parameter.name} (${parameter.type}${choices}, default ${JSON.stringify(parameter.default)})`,
+      );
+    }
+  }
+  if (job.children) {
+    const count = job.jobCount ?? "more than 100";
+    lines.push(`${count} items inside${job.children.length ? ":" : "."}`);
+    for (const child of job.children) lines.push(`- ${describeSummary(child)}`);
+  }
+  lines.push(job.url);
+  return lines.join("\n");
+}
+
+function describeSummary(job: JobSummary): string {
+  return `${job.fullName} (${job.type}${job.status ? `, ${job.status}` : ""})`;
+}
+
+function renderJobPage(page: {
+  parentFullName: string | null;
+  jobs: JobSummary[];
+  skip: number;
+  nextSkip: number | null;
+  total: number | null;
+}): string {
+  const where = page.parentFullName ? `in ${page.parentFullName}` : "at the top level";
+  if (page.jobs.length === 0)
+    return `No jobs ${where}${page.skip > 0 ? ` after the first ${page.skip}` : ""}.`;
+  const range = `${page.skip + 1}-${page.skip + page.jobs.length}${page.total !== null ? ` of ${page.total}` : ""}`;
+  const lines = [`Jobs ${where} (${range}):`, ...page.jobs.map((job) => `- ${describeSummary(job)}`)];
+  if (page.nextSkip !== null) lines.push(`More jobs follow: call again with skip=${page.nextSkip}.`);
+  return lines.join("\n");
+}

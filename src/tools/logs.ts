@@ -1,0 +1,159 @@
+import { z } from "zod";
+import type { LogPage, LogPosition } from "../jenkins/logs.js";
+import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { defineTool, ToolError } from "./registry.js";
+import { buildNumber, buildRef, jobFullName, wholeNumber } from "./schemas.js";
+
+const MAX_LINES = 5000;
+
+/** A cursor pins the build and the exact place to continue; opaque to the model. */
+const cursorSchema = z.object({
+  j: z.string(),
+  n: z.number().int().positive(),
+  o: z.number().int().min(0),
+  s: z.number().int().min(0),
+  e: z.number().int().min(0).optional(),
+  f: z.string().max(256).optional(),
+});
+type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+export function decodeCursor(text: string): Cursor {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+  } catch {
+    throw new ToolError(
+      "cursor is not one this server gave out: pass nextCursor from an earlier getBuildLog answer unchanged.",
+    );
+  }
+}
+
+export const getBuildLog = defineTool({
+  name: "getBuildLog",
+  title: "Get build log",
+  description:
+    "Read a build's console log a page of lines at a time, without downloading the whole log. By default returns the LAST lines (where failures are); skip reads forward from a line; nextCursor continues where an answer stopped, and on a running build returns only the new output.",
+  inputSchema: z.object({
+    jobFullName,
+    buildNumber: buildNumber.optional(),
+    limit: wholeNumber(
+      `Number of lines, up to ${MAX_LINES} (default 100). Without skip or cursor the lines are the last ones; a negative number also means "the last N lines"`,
+    )
+      .pipe(z.number().min(-MAX_LINES).max(MAX_LINES))
+      .default(100),
+    skip: wholeNumber("Read forward from this line (0 = the first line of the log)")
+      .pipe(z.number().min(0))
+      .optional(),
+    cursor: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe("nextCursor from an earlier answer, to continue reading"),
+  }),
+  outputSchema: z.object({
+    jobFullName: z.string(),
+    buildNumber: z.number(),
+    text: z.string().describe("The log lines, ANSI colours removed, very long lines cut"),
+    lineCount: z.number(),
+    startByte: z.number().describe("Byte offset of the first line in the log"),
+    endByte: z.number(),
+    totalBytes: z.number().describe("Size of the whole log when read"),
+    building: z.boolean().describe("True while the build runs and the log grows"),
+    hasMoreBefore: z.boolean(),
+    hasMoreAfter: z.boolean(),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe(
+        "Pass as cursor to read on (or, on a running build, to get new output); null when the log is complete and fully read",
+      ),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler(input, { jenkins, signal }) {
+    if (input.limit === 0) throw new ToolError("limit must not be 0: ask for 1 to 5000 lines.");
+    if (input.cursor !== undefined && input.skip !== undefined) {
+      throw new ToolError("Give either skip or cursor, not both: the cursor already says where to continue.");
+    }
+    const path = parseJobPath(input.jobFullName);
+    const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+    if (cursor) checkCursor(cursor, path, input.buildNumber);
+    if (input.limit < 0 && (cursor || input.skip !== undefined)) {
+      throw new ToolError(
+        "A negative limit reads the last lines; it cannot be combined with skip or cursor.",
+      );
+    }
+    const target = cursor
+      ? { jobPath: parseJobPath(cursor.j), number: cursor.n }
+      : await jenkins.resolveBuild(path, buildRef(input.buildNumber), signal);
+    const lines = Math.abs(input.limit);
+    const request = { path: target.jobPath, build: target.number, signal };
+    const page =
+      cursor || input.skip !== undefined
+        ? await jenkins.logForward({
+            ...request,
+            lines,
+            position: cursor ? positionOf(cursor) : { offset: 0, skipLines: input.skip ?? 0 },
+          })
+        : await jenkins.logTail({ ...request, lines });
+    const structured = toOutput(formatJobPath(target.jobPath), target.number, page);
+    return { text: renderLog(structured), structured };
+  },
+});
+
+export const logTools = [getBuildLog];
+
+function checkCursor(cursor: Cursor, path: JobPath, build: number | string | undefined): void {
+  const sameJob = cursor.j === formatJobPath(path) || cursor.j.replace(/%2F/g, "/") === formatJobPath(path);
+  if (!sameJob || (typeof build === "number" && build !== cursor.n)) {
+    throw new ToolError(
+      `This cursor belongs to ${cursor.j} #${cursor.n}; ask for that build, or drop the cursor to start reading this one.`,
+    );
+  }
+}
+
+function positionOf(cursor: Cursor): LogPosition {
+  return {
+    offset: cursor.o,
+    skipLines: cursor.s,
+    ...(cursor.e !== undefined && cursor.f !== undefined
+      ? { estimate: cursor.e, fingerprint: cursor.f }
+      : {}),
+  };
+}
+
+function toOutput(jobFullName: string, number: number, page: LogPage) {
+  const finished = !page.building && !page.hasMoreAfter;
+  const next = page.next;
+  return {
+    jobFullName,
+    buildNumber: number,
+    text: page.lines.join("\n"),
+    lineCount: page.lines.length,
+    startByte: page.startByte,
+    endByte: page.endByte,
+    totalBytes: page.totalBytes,
+    building: page.building,
+    hasMoreBefore: page.hasMoreBefore,
+    hasMoreAfter: page.hasMoreAfter,
+    nextCursor: finished
+      ? null
+      : encodeCursor({
+          j: jobFullName,
+          n: number,
+          o: next.offset,
+          s: next.skipLines,
+          ...(next.estimate !== undefined ? { e: next.estimate, f: next.fingerprint } : {}),
+        }),
+  };
+}
+
+function renderLog(log: ReturnType<typeof toOutput>): string {
+  const state = log.building ? "running, log still growing" : "finished";
+  const where = `bytes ${log.startByte}-${log.endByte} of ${log.totalBytes}`;
+  const header = `${log.jobFullName} #${log.buildNumber} (${state}): ${log.lineCount} lines, ${where}${log.hasMoreBefore ? "; earlier lines exist" : ""}${log.hasMoreAfter ? "; more follows" : ""}`;
+  const next = log.nextCursor ? `\nnextCursor: ${log.nextCursor}` : "";
+  return `${header}${next}\n${log.text}`;
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import type { JenkinsClient } from "../jenkins/client.js";
+import { JenkinsError } from "../jenkins/errors.js";
+import type { QueueItem } from "../jenkins/model.js";
+import { formatJobPath } from "../jenkins/paths.js";
+import { defineTool, ToolError } from "./registry.js";
+import { wholeNumber } from "./schemas.js";
+
+export const cancelQueueItem = defineTool({
+  name: "cancelQueueItem",
+  title: "Cancel queued build",
+  description:
+    "Cancel a build that waits in the Jenkins queue (queueItemId comes from triggerBuild). A build that already started is not a queue item and cannot be cancelled here.",
+  inputSchema: z.object({
+    queueItemId: wholeNumber("Queue item id, e.g. 1234 (triggerBuild returns it)").pipe(z.number().min(1)),
+  }),
+  outputSchema: z.object({
+    queueItemId: z.number(),
+    cancelled: z.literal(true),
+    jobFullName: z.string().nullable(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  async handler({ queueItemId }, { jenkins, signal }) {
+    const item = await readItem(jenkins, queueItemId, signal);
+    const jobFullName = jobNameOf(jenkins, item);
+    refuseIfLeft(item, jobFullName);
+    try {
+      await jenkins.cancelQueueItem(queueItemId, signal);
+    } catch (error) {
+      // Jenkins answers 500 when the item left the queue between our read and the cancel.
+      if (!(error instanceof JenkinsError && error.kind === "serverError")) throw error;
+      refuseIfLeft(await readItem(jenkins, queueItemId, signal), jobFullName);
+      throw error;
+    }
+    const structured = { queueItemId, cancelled: true as const, jobFullName };
+    return {
+      text: `Cancelled queue item ${queueItemId}${jobFullName ? ` (${jobFullName})` : ""}: that build will not run.`,
+      structured,
+    };
+  },
+});
+
+export const queueTools = [cancelQueueItem];
+
+async function readItem(jenkins: JenkinsClient, id: number, signal: AbortSignal): Promise<QueueItem> {
+  try {
+    return await jenkins.getQueueItem(id, signal);
+  } catch (error) {
+    if (error instanceof JenkinsError && error.kind === "notFound") {
+      throw new ToolError(
+        `Queue item ${id} is unknown to Jenkins: it never existed, or it left the queue more than 5 minutes ago. Use getJob to see the job's builds.`,
+      );
+    }
+    throw error;
+  }
+}
+
+function jobNameOf(jenkins: JenkinsClient, item: QueueItem): string | null {
+  const path = item.taskUrl ? jenkins.jobPathFromUrl(item.taskUrl) : undefined;
+  return path ? formatJobPath(path) : item.taskName;
+}
+
+function refuseIfLeft(item: QueueItem, jobFullName: string | null): void {
+  if (item.state === "started" && item.build) {
+    throw new ToolError(
+      `Queue item ${item.id} already started as ${jobFullName ?? "build"} #${item.build.number}, so it cannot be cancelled; stop the running build instead (its Stop button, or POST ${item.build.url}stop).`,
+    );
+  }
+  if (item.state === "cancelled") {
+    throw new ToolError(
+      `Queue item ${item.id}${jobFullName ? ` (${jobFullName})` : ""} was already cancelled.`,
+    );
+  }
+}
