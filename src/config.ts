@@ -40,19 +40,20 @@ export type CliAction = { kind: "help" } | { kind: "version" } | { kind: "serve"
 
 type Env = Record<string, string | undefined>;
 
-const FLAGS = {
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-  "jenkins-url": { type: "string" },
-  "log-level": { type: "string" },
-  "log-file": { type: "string" },
-} as const;
+interface Setting {
+  env: string;
+  /** Command-line twin; it wins over the environment variable. */
+  flag?: string;
+  /** Boolean flags take no value (`--read-only`); their variable takes true/false. */
+  boolean?: boolean;
+  help: string;
+}
 
-/** Flags win over their environment twins; the table drives both parsing and `--help`. */
-export const SETTINGS: ReadonlyArray<{ env: string; flag?: string; help: string }> = [
+/** Every setting, in --help order. Parsing of flags and the help text both come from this table. */
+export const SETTINGS: readonly Setting[] = [
   {
     env: "JENKINS_URL",
-    flag: "--jenkins-url",
+    flag: "jenkins-url",
     help: "Jenkins base URL, http(s), may include a path prefix (required)",
   },
   { env: "JENKINS_USER", help: "Jenkins user name (omit for anonymous access)" },
@@ -63,12 +64,11 @@ export const SETTINGS: ReadonlyArray<{ env: string; flag?: string; help: string 
   { env: "JENKINS_TIMEOUT_MS", help: "timeout of each Jenkins request in ms (default 30000)" },
   { env: "JENKINS_CA_FILE", help: "extra CA certificates (PEM) to trust for Jenkins" },
   { env: "JENKINS_TLS_INSECURE", help: "true to skip TLS certificate checks (dangerous; default false)" },
-  {
-    env: "HTTPS_PROXY / HTTP_PROXY / NO_PROXY",
-    help: "outbound proxy settings, honoured for Jenkins requests",
-  },
-  { env: "LOG_LEVEL", flag: "--log-level", help: "fatal|error|warn|info|debug|trace|silent (default info)" },
-  { env: "LOG_FILE", flag: "--log-file", help: "write logs to this file instead of stderr" },
+  { env: "HTTPS_PROXY", help: "proxy for https Jenkins URLs (also https_proxy)" },
+  { env: "HTTP_PROXY", help: "proxy for http Jenkins URLs (also http_proxy)" },
+  { env: "NO_PROXY", help: "hosts reached without the proxy, comma-separated (also no_proxy)" },
+  { env: "LOG_LEVEL", flag: "log-level", help: "fatal|error|warn|info|debug|trace|silent (default info)" },
+  { env: "LOG_FILE", flag: "log-file", help: "write logs to this file instead of stderr" },
 ];
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -135,20 +135,26 @@ const rawSchema = z.object({
 
 /** Parses argv (without node and script) and the environment into what the CLI should do. */
 export function parseCli(argv: string[], env: Env): CliAction {
-  let flags: ReturnType<typeof parseArgs<{ options: typeof FLAGS; args: string[]; strict: true }>>["values"];
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "v" },
+  };
+  for (const setting of SETTINGS) {
+    if (setting.flag) options[setting.flag] = { type: setting.boolean ? "boolean" : "string" };
+  }
+  let flags: Record<string, string | boolean | undefined>;
   try {
-    flags = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+    flags = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}. Run jenkins-mcp --help for the list of options.`);
   }
   if (flags.help) return { kind: "help" };
   if (flags.version) return { kind: "version" };
-  const merged: Env = {
-    ...env,
-    JENKINS_URL: flags["jenkins-url"] ?? env.JENKINS_URL,
-    LOG_LEVEL: flags["log-level"] ?? env.LOG_LEVEL,
-    LOG_FILE: flags["log-file"] ?? env.LOG_FILE,
-  };
+  const merged: Env = { ...env };
+  for (const setting of SETTINGS) {
+    const value = setting.flag ? flags[setting.flag] : undefined;
+    if (value !== undefined) merged[setting.env] = String(value);
+  }
   return { kind: "serve", config: loadConfig(merged) };
 }
 
@@ -232,18 +238,20 @@ function dropUndefined<T extends object>(value: T): T {
 }
 
 export function helpText(version: string): string {
-  const width = Math.max(...SETTINGS.map((setting) => setting.env.length));
+  const names = SETTINGS.map((setting) => (setting.flag ? `--${setting.flag}` : ""));
+  const flagWidth = Math.max(...names.map((name) => name.length));
+  const envWidth = Math.max(...SETTINGS.map((setting) => setting.env.length));
   const rows = SETTINGS.map(
-    (setting) =>
-      `  ${setting.env.padEnd(width)}  ${setting.help}${setting.flag ? ` (flag ${setting.flag}, which wins)` : ""}`,
+    (setting, index) =>
+      `  ${(names[index] ?? "").padEnd(flagWidth)}  ${setting.env.padEnd(envWidth)}  ${setting.help}`,
   );
   return [
-    `jenkins-mcp ${version}: an MCP server for Jenkins, served over stdio`,
+    `jenkins-mcp ${version}: an MCP server for Jenkins`,
     "",
-    "Usage: jenkins-mcp [--jenkins-url URL] [--log-level LEVEL] [--log-file FILE]",
+    "Usage: jenkins-mcp [options]      (settings come from flags or environment variables)",
     "       jenkins-mcp --help | --version",
     "",
-    "Settings (environment variables; a flag, where there is one, wins over its variable):",
+    "Settings (a flag wins over its environment variable):",
     ...rows,
     "",
   ].join("\n");

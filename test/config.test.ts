@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, helpText, loadConfig, parseCli } from "../src/config.js";
+
+const base = { JENKINS_URL: "https://ci.example.com/jenkins", JENKINS_USER: "alice", JENKINS_API_TOKEN: "t0k3n" };
+
+function secretFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "jenkins-mcp-")), "secret");
+  writeFileSync(file, content);
+  return file;
+}
+
+describe("loadConfig", () => {
+  it("keeps the path prefix and adds the trailing slash", () => {
+    const config = loadConfig(base);
+    expect(config.jenkins.url).toBe("https://ci.example.com/jenkins/");
+    expect(config.jenkins.auth).toEqual({ kind: "apiToken", user: "alice", token: "t0k3n" });
+    expect(config.jenkins.timeoutMs).toBe(30_000);
+    expect(config.jenkins.tlsInsecure).toBe(false);
+    expect(config.logLevel).toBe("info");
+  });
+
+  it.each([
+    [{}, /JENKINS_URL is required/],
+    [{ JENKINS_URL: "ftp://ci" }, /JENKINS_URL must start with http/],
+    [{ JENKINS_URL: "not a url" }, /JENKINS_URL is not a valid URL/],
+    [{ JENKINS_URL: "https://bob:pw@ci" }, /must not contain credentials/],
+    [{ ...base, JENKINS_TIMEOUT_MS: "soon" }, /JENKINS_TIMEOUT_MS must be a number/],
+    [{ ...base, JENKINS_TIMEOUT_MS: "5" }, /JENKINS_TIMEOUT_MS must be at least 100/],
+    [{ ...base, JENKINS_TLS_INSECURE: "maybe" }, /JENKINS_TLS_INSECURE must be true or false/],
+    [{ ...base, LOG_LEVEL: "loud" }, /LOG_LEVEL must be one of/],
+    [{ ...base, JENKINS_PASSWORD: "pw" }, /either JENKINS_API_TOKEN or JENKINS_PASSWORD/],
+    [{ JENKINS_URL: "http://ci", JENKINS_API_TOKEN: "t" }, /JENKINS_USER is required/],
+    [{ JENKINS_URL: "http://ci", JENKINS_USER: "alice" }, /no secret: set JENKINS_API_TOKEN/],
+    [{ ...base, JENKINS_CA_FILE: "/nonexistent/ca.pem" }, /JENKINS_CA_FILE names a file that cannot be read \(ENOENT\)/],
+    [{ JENKINS_URL: "http://ci", HTTPS_PROXY: "proxy:3128" }, /HTTPS_PROXY/],
+  ])("refuses %j with one sentence naming the variable", (env, message) => {
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    expect(() => loadConfig(env)).toThrowError(message);
+  });
+
+  it("never puts a secret into an error message", () => {
+    const env = { ...base, JENKINS_PASSWORD: "hunter2-secret" };
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as Error).message).not.toContain("hunter2-secret");
+      expect((error as Error).message).not.toContain("t0k3n");
+    }
+  });
+
+  it("reads secrets from files, trimmed, for containers", () => {
+    const config = loadConfig({ JENKINS_URL: "http://ci", JENKINS_USER: "bob", JENKINS_PASSWORD_FILE: secretFile("pw\n") });
+    expect(config.jenkins.auth).toEqual({ kind: "password", user: "bob", password: "pw" });
+    expect(() => loadConfig({ ...base, JENKINS_API_TOKEN_FILE: secretFile("x") })).toThrowError(/not both/);
+  });
+
+  it("treats empty variables as unset and allows anonymous access", () => {
+    const config = loadConfig({ JENKINS_URL: "http://ci:8080", JENKINS_USER: "", JENKINS_API_TOKEN: " " });
+    expect(config.jenkins.auth).toEqual({ kind: "anonymous" });
+  });
+
+  it("honours proxies in either case", () => {
+    const config = loadConfig({ ...base, https_proxy: "http://proxy:3128", NO_PROXY: "localhost" });
+    expect(config.jenkins.proxy).toEqual({ httpsProxy: "http://proxy:3128/", noProxy: "localhost" });
+  });
+});
+
+describe("parseCli", () => {
+  it("lets flags win over environment variables", () => {
+    const action = parseCli(["--jenkins-url", "http://flag:8080", "--log-level", "debug"], base);
+    expect(action.kind).toBe("serve");
+    if (action.kind !== "serve") return;
+    expect(action.config.jenkins.url).toBe("http://flag:8080/");
+    expect(action.config.logLevel).toBe("debug");
+  });
+
+  it("answers --help and --version without needing any setting", () => {
+    expect(parseCli(["--help"], {})).toEqual({ kind: "help" });
+    expect(parseCli(["--version"], {})).toEqual({ kind: "version" });
+  });
+
+  it("refuses unknown flags with a pointer to --help", () => {
+    expect(() => parseCli(["--jenkins"], base)).toThrowError(/--help/);
+  });
+
+  it("lists every environment variable in --help", () => {
+    const help = helpText("1.2.3");
+    for (const name of ["JENKINS_URL", "JENKINS_USER", "JENKINS_API_TOKEN", "JENKINS_PASSWORD_FILE", "LOG_FILE"]) {
+      expect(help).toContain(name);
+    }
+  });
+});
