@@ -12,18 +12,15 @@ const buildSchema = z.object({
   jobFullName: z.string(),
   number: z.number(),
   url: z.string(),
-  result: z
-    .string()
-    .nullable()
-    .describe("SUCCESS, UNSTABLE, FAILURE, NOT_BUILT or ABORTED; null while the build runs"),
+  result: z.string().nullable(),
   building: z.boolean(),
-  startedAt: z.string().describe("ISO 8601 start time"),
-  durationMs: z.number().describe("0 while running"),
+  startedAt: z.string(),
+  durationMs: z.number(),
   estimatedDurationMs: z.number(),
-  causes: z.array(z.string()).describe('Why it started, e.g. "Started by user alice"'),
-  parameters: z
-    .array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).nullable() }))
-    .describe("Parameters it ran with; secrets show as ****"),
+  causes: z.array(z.string()),
+  parameters: z.array(
+    z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).nullable() }),
+  ),
   tests: z.object({ total: z.number(), failed: z.number(), skipped: z.number() }).nullable(),
 });
 
@@ -31,7 +28,7 @@ export const getBuild = defineTool({
   name: "getBuild",
   title: "Get build",
   description:
-    "Read one build of a job: result, timing, causes, parameters and test counts. Defaults to the last build; permalinks such as lastFailedBuild work too.",
+    "Read one build: result (null while running; SUCCESS, UNSTABLE, FAILURE, NOT_BUILT, ABORTED), start (ISO 8601), duration, causes, parameters (secrets as ****) and test counts.",
   inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
   outputSchema: buildSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
@@ -48,17 +45,13 @@ const MAX_POLL_MS = 2000;
 
 const triggerOutput = z.object({
   jobFullName: z.string(),
-  queueItemId: z.number().describe("Pass to cancelQueueItem to cancel while it waits"),
+  queueItemId: z.number(),
   queueUrl: z.string(),
-  state: z
-    .enum(["queued", "started", "finished", "cancelled", "timedOut"])
-    .describe("Where the build got to before this answer; timedOut means still waiting or running"),
+  state: z.enum(["queued", "started", "finished", "cancelled", "timedOut"]),
   buildNumber: z.number().optional(),
   buildUrl: z.string().optional(),
-  result: z.string().nullable().optional().describe("Set when state is finished"),
-  parameters: z
-    .record(z.string(), z.string())
-    .describe("Parameters sent to Jenkins (missing ones take the job's defaults); secrets show as ****"),
+  result: z.string().nullable().optional(),
+  parameters: z.record(z.string(), z.string()),
 });
 
 type TriggerOutput = z.input<typeof triggerOutput>;
@@ -67,24 +60,15 @@ export const triggerBuild = defineTool({
   name: "triggerBuild",
   title: "Trigger build",
   description:
-    "Start a build of a job, with parameters checked against the job's definitions first (call getJob to see them). Returns the queue item; with waitFor it waits until the build starts or finishes, within timeoutSeconds. The trigger is sent exactly once.",
+    "Trigger a build once, parameters checked against the job's (see getJob). Returns the queue item (cancelQueueItem takes its id); waitFor started/finished waits for the build number/result. state timedOut: still waiting or running.",
   inputSchema: z.object({
     jobFullName,
     parameters: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
-      .describe(
-        'Build parameters by name, e.g. {"BRANCH": "main", "DEPLOY": true}; missing ones take their defaults',
-      ),
-    waitFor: z
-      .enum(WAIT_STATES)
-      .default("queued")
-      .describe("queued: answer at once; started: wait for the build number; finished: wait for the result"),
-    timeoutSeconds: wholeNumber(
-      `How long to wait for waitFor, 1 to ${MAX_TIMEOUT_SECONDS} seconds (default 50, under the 60 s many clients allow a call)`,
-    )
-      .pipe(z.number().min(1).max(MAX_TIMEOUT_SECONDS))
-      .default(50),
+      .describe('e.g. {"BRANCH": "main", "DEPLOY": true}; missing ones take defaults'),
+    waitFor: z.enum(WAIT_STATES).default("queued").describe("queued answers at once"),
+    timeoutSeconds: wholeNumber("Wait limit (default 50)", { min: 1, max: MAX_TIMEOUT_SECONDS }).default(50),
   }),
   outputSchema: triggerOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

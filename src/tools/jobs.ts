@@ -5,34 +5,28 @@ import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 import { defineTool, ToolError } from "./registry.js";
 import { jobFullName, wholeNumber } from "./schemas.js";
 
-const jobTypeSchema = z
-  .enum(["freestyle", "pipeline", "folder", "multibranch", "other"])
-  .describe("Kind of item: freestyle, pipeline, folder, multibranch or other");
+const jobTypeSchema = z.enum(["freestyle", "pipeline", "folder", "multibranch", "other"]);
 
+/** Output field meanings live in the tool descriptions and the README: every byte here is in each tools/list. */
 const jobSummarySchema = z.object({
   name: z.string(),
-  fullName: z.string().describe("Pass this as jobFullName or parentFullName to other tools"),
+  fullName: z.string(),
   type: jobTypeSchema,
-  status: z
-    .string()
-    .nullable()
-    .describe(
-      "Jenkins colour of the last build: blue (success), red (failed), yellow (unstable), aborted, notbuilt, disabled; null for folders",
-    ),
+  status: z.string().nullable(),
   url: z.string(),
 });
 
 const parameterSchema = z.object({
   name: z.string(),
   type: z.enum(["string", "text", "boolean", "choice", "password", "other"]),
-  default: z.union([z.string(), z.boolean()]).nullable().describe("Default value; secrets show as ****"),
+  default: z.union([z.string(), z.boolean()]).nullable(),
   choices: z.array(z.string()).optional(),
   description: z.string().nullable(),
 });
 
 const jobSchema = jobSummarySchema.extend({
   description: z.string().nullable(),
-  buildable: z.boolean().describe("False when the job is disabled or is a folder"),
+  buildable: z.boolean(),
   building: z.boolean(),
   inQueue: z.boolean(),
   lastBuild: z
@@ -41,16 +35,16 @@ const jobSchema = jobSummarySchema.extend({
   lastSuccessfulBuildNumber: z.number().nullable(),
   lastFailedBuildNumber: z.number().nullable(),
   health: z.object({ score: z.number(), description: z.string() }).nullable(),
-  parameters: z.array(parameterSchema).describe("Build parameters triggerBuild accepts"),
-  jobCount: z.number().nullable().optional().describe("Folders: number of items, null when over 100"),
-  children: z.array(jobSummarySchema).optional().describe("Folders: the first 20 items"),
+  parameters: z.array(parameterSchema),
+  jobCount: z.number().nullable().optional(),
+  children: z.array(jobSummarySchema).optional(),
 });
 
 export const getJob = defineTool({
   name: "getJob",
   title: "Get job",
   description:
-    "Read one Jenkins job: its type, status, last builds, health and the parameters it takes. For folders and multibranch projects also the first items inside.",
+    "Read one job: type, status (Jenkins colour: blue ok, red failed, yellow unstable), last builds, health, and the parameters triggerBuild takes. Folders also give jobCount (null over 100) and the first 20 children.",
   inputSchema: z.object({ jobFullName }),
   outputSchema: jobSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
@@ -66,25 +60,22 @@ export const getJobs = defineTool({
   name: "getJobs",
   title: "List jobs",
   description:
-    "List the jobs at the top level of Jenkins or inside one folder, a page at a time (only that page is fetched from Jenkins). Use nextSkip to get the next page.",
+    "List the jobs at the top level or in one folder, one page at a time. nextSkip is the skip of the next page (null on the last); total is null unless this page reaches the end.",
   inputSchema: z.object({
     parentFullName: z
       .string()
-      .max(1024)
       .optional()
-      .describe('Folder or multibranch project to list, e.g. "team/backend"; omit for the top level'),
-    skip: wholeNumber("Number of items to skip, for paging (default 0)").pipe(z.number().min(0)).default(0),
-    limit: wholeNumber(`Page size, 1 to ${MAX_PAGE} (default 50)`)
-      .pipe(z.number().min(1).max(MAX_PAGE))
-      .default(50),
+      .describe('Folder to list, e.g. "team/backend"; omit for the top level'),
+    skip: wholeNumber("Items to skip (default 0)", { min: 0, max: 1_000_000 }).default(0),
+    limit: wholeNumber("Page size (default 50)", { min: 1, max: MAX_PAGE }).default(50),
   }),
   outputSchema: z.object({
     parentFullName: z.string().nullable(),
     jobs: z.array(jobSummarySchema),
     skip: z.number(),
     limit: z.number(),
-    nextSkip: z.number().nullable().describe("Pass as skip to get the next page; null on the last page"),
-    total: z.number().nullable().describe("Number of items, when known without listing the whole folder"),
+    nextSkip: z.number().nullable(),
+    total: z.number().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ parentFullName, skip, limit }, { jenkins, signal }) {
@@ -109,35 +100,22 @@ export const createJob = defineTool({
   name: "createJob",
   title: "Create job",
   description:
-    "Create a Jenkins job from exactly one source: a pipeline script (simplest), a config.xml, or a copy of an existing job. The parent folder must already exist; an existing name is refused.",
+    "Create a job from exactly one source: pipelineScript (a sandboxed pipeline job), configXml, or copyFrom an existing job. The parent folder must exist; an existing name is refused.",
   inputSchema: z.object({
-    jobFullName: jobFullName.describe(
-      'Full name of the new job, e.g. "team/backend/nightly": the last segment is the new name, the rest an existing folder',
-    ),
+    jobFullName: z
+      .string()
+      .min(1)
+      .describe('Full name of the new job, e.g. "team/nightly" (folder team must exist)'),
     pipelineScript: z
       .string()
       .max(1_000_000)
       .optional()
       .describe(
-        "Groovy pipeline script for a new pipeline job (runs in the Groovy sandbox), e.g. \"pipeline { agent any; stages { stage('Build') { steps { sh 'make' } } } }\"",
+        "Pipeline script, e.g. \"pipeline { agent any; stages { stage('b') { steps { sh 'make' } } } }\"",
       ),
-    configXml: z
-      .string()
-      .max(5_000_000)
-      .optional()
-      .describe(
-        'Complete config.xml of the new item, e.g. "<project><builders/></project>" for a freestyle job',
-      ),
-    copyFrom: z
-      .string()
-      .max(1024)
-      .optional()
-      .describe('Full name of an existing job to copy, e.g. "team/backend/api"'),
-    description: z
-      .string()
-      .max(10_000)
-      .optional()
-      .describe("Description of the new job (with pipelineScript)"),
+    configXml: z.string().max(5_000_000).optional().describe('Complete config.xml, e.g. "<project/>"'),
+    copyFrom: z.string().optional().describe('Job to copy, e.g. "team/api"'),
+    description: z.string().max(10_000).optional().describe("Job description (with pipelineScript)"),
   }),
   outputSchema: z.object({ fullName: z.string(), url: z.string(), type: jobTypeSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

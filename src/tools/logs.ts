@@ -35,41 +35,28 @@ export const getBuildLog = defineTool({
   name: "getBuildLog",
   title: "Get build log",
   description:
-    "Read a build's console log a page of lines at a time, without downloading the whole log. By default returns the LAST lines (where failures are); skip reads forward from a line; nextCursor continues where an answer stopped, and on a running build returns only the new output.",
+    "Read a build's console log by lines, never the whole log: by default the LAST lines (failures are at the end); skip reads forward from a line; cursor (nextCursor of an answer) continues, and on a running build gives only new output.",
   inputSchema: z.object({
     jobFullName,
     buildNumber: buildNumber.optional(),
-    limit: wholeNumber(
-      `Number of lines, up to ${MAX_LINES} (default 100). Without skip or cursor the lines are the last ones; a negative number also means "the last N lines"`,
-    )
-      .pipe(z.number().min(-MAX_LINES).max(MAX_LINES))
-      .default(100),
-    skip: wholeNumber("Read forward from this line (0 = the first line of the log)")
-      .pipe(z.number().min(0))
-      .optional(),
-    cursor: z
-      .string()
-      .max(1024)
-      .optional()
-      .describe("nextCursor from an earlier answer, to continue reading"),
+    limit: wholeNumber("Lines (default 100); negative = last N", { min: -MAX_LINES, max: MAX_LINES }).default(
+      100,
+    ),
+    skip: wholeNumber("First line to read, 0-based", { min: 0, max: 1_000_000_000 }).optional(),
+    cursor: z.string().max(1024).optional().describe("nextCursor of an earlier answer"),
   }),
   outputSchema: z.object({
     jobFullName: z.string(),
     buildNumber: z.number(),
-    text: z.string().describe("The log lines, ANSI colours removed, very long lines cut"),
+    text: z.string(),
     lineCount: z.number(),
-    startByte: z.number().describe("Byte offset of the first line in the log"),
+    startByte: z.number(),
     endByte: z.number(),
-    totalBytes: z.number().describe("Size of the whole log when read"),
-    building: z.boolean().describe("True while the build runs and the log grows"),
+    totalBytes: z.number(),
+    building: z.boolean(),
     hasMoreBefore: z.boolean(),
     hasMoreAfter: z.boolean(),
-    nextCursor: z
-      .string()
-      .nullable()
-      .describe(
-        "Pass as cursor to read on (or, on a running build, to get new output); null when the log is complete and fully read",
-      ),
+    nextCursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler(input, { jenkins, signal }) {

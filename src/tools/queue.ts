@@ -10,9 +10,9 @@ export const cancelQueueItem = defineTool({
   name: "cancelQueueItem",
   title: "Cancel queued build",
   description:
-    "Cancel a build that waits in the Jenkins queue (queueItemId comes from triggerBuild). A build that already started is not a queue item and cannot be cancelled here.",
+    "Cancel a build still waiting in the queue (queueItemId from triggerBuild). A build that already started is refused with its number.",
   inputSchema: z.object({
-    queueItemId: wholeNumber("Queue item id, e.g. 1234 (triggerBuild returns it)").pipe(z.number().min(1)),
+    queueItemId: wholeNumber("Queue item id, e.g. 1234", { min: 1, max: 1_000_000_000 }),
   }),
   outputSchema: z.object({
     queueItemId: z.number(),

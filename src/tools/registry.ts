@@ -60,9 +60,9 @@ export function registerTools(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
+        inputSchema: compactSchema(tool.inputSchema),
+        outputSchema: compactSchema(tool.outputSchema, { omitRequired: true }),
+        annotations: tool.annotations,
       },
       (input, ctx) => runTool(tool, input, ctx, deps),
     );
@@ -113,4 +113,41 @@ function progressReporter(ctx: ServerContext): (message: string) => Promise<void
       .notify({ method: "notifications/progress", params: { progressToken: token, progress, message } })
       .catch(() => undefined);
   };
+}
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * The schema as zod states it, minus what only costs context in every tools/list: `$schema`,
+ * `additionalProperties: false`, the ±2^53 bounds that `.int()` adds and, for output schemas
+ * (whose fields are always present), `required`. Validation stays zod's own.
+ */
+export function compactSchema<Schema extends z.ZodType>(
+  schema: Schema,
+  options = { omitRequired: false },
+): Schema {
+  const standard = schema["~standard"];
+  const convert = standard.jsonSchema;
+  const jsonSchema = {
+    input: (target: Parameters<typeof convert.input>[0]) =>
+      compactJson(convert.input(target), options.omitRequired),
+    output: (target: Parameters<typeof convert.output>[0]) =>
+      compactJson(convert.output(target), options.omitRequired),
+  };
+  return new Proxy(schema, {
+    get(target, property, receiver) {
+      if (property === "~standard") return { ...standard, jsonSchema };
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+function compactJson(value: JsonObject, omitRequired: boolean): JsonObject {
+  return JSON.parse(JSON.stringify(value), (key, entry) => {
+    if (key === "$schema" || (key === "additionalProperties" && entry === false)) return undefined;
+    if (omitRequired && key === "required" && Array.isArray(entry)) return undefined;
+    if ((key === "maximum" || key === "minimum") && Math.abs(entry) === Number.MAX_SAFE_INTEGER)
+      return undefined;
+    return entry;
+  });
 }

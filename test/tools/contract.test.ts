@@ -1,0 +1,90 @@
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport, type Tool } from "@modelcontextprotocol/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpJenkinsClient } from "../../src/jenkins/client.js";
+import { createLogger } from "../../src/logger.js";
+import { buildServer } from "../../src/server.js";
+
+/** The public face of every tool, as a client lists it: the contract models and prompts rely on. */
+let tools: Tool[];
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const jenkins = new HttpJenkinsClient({
+    url: "http://127.0.0.1:9/",
+    auth: { kind: "anonymous" },
+    timeoutMs: 1000,
+    tlsInsecure: false,
+    proxy: {},
+  });
+  const server = buildServer({ jenkins, logger: createLogger({ level: "silent" }) });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: "contract-test", version: "1.0.0" });
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  tools = (await client.listTools()).tools;
+  close = async () => {
+    await client.close();
+    await server.close();
+    await jenkins.close();
+  };
+});
+
+afterAll(() => close());
+
+describe("tool contracts", () => {
+  it("offers the seven mission tools", () => {
+    expect(tools.map((tool) => tool.name).sort()).toEqual(
+      ["cancelQueueItem", "createJob", "getBuild", "getBuildLog", "getJob", "getJobs", "triggerBuild"].sort(),
+    );
+  });
+
+  it("gives every tool a unique name, a title, a description, annotations and an output schema", () => {
+    expect(new Set(tools.map((tool) => tool.name)).size).toBe(tools.length);
+    for (const tool of tools) {
+      expect(tool.title, tool.name).toBeTruthy();
+      expect(tool.description?.length, tool.name).toBeGreaterThan(40);
+      expect(tool.annotations?.readOnlyHint, tool.name).toBeTypeOf("boolean");
+      expect(tool.outputSchema?.type, tool.name).toBe("object");
+    }
+  });
+
+  it("keeps anyOf and oneOf out of the top level of input schemas (several clients reject them)", () => {
+    for (const tool of tools) {
+      expect(tool.inputSchema.type, tool.name).toBe("object");
+      expect(Object.keys(tool.inputSchema), tool.name).not.toContain("anyOf");
+      expect(Object.keys(tool.inputSchema), tool.name).not.toContain("oneOf");
+    }
+  });
+
+  it("describes every input property for the model", () => {
+    for (const tool of tools) {
+      for (const [name, property] of Object.entries(tool.inputSchema.properties ?? {})) {
+        expect((property as { description?: string }).description, `${tool.name}.${name}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("marks exactly the tools that change Jenkins as not read-only, with honest hints", () => {
+    const writers = tools.filter((tool) => !tool.annotations?.readOnlyHint).map((tool) => tool.name);
+    expect(writers.sort()).toEqual(["cancelQueueItem", "createJob", "triggerBuild"]);
+    for (const tool of tools.filter((candidate) => !candidate.annotations?.readOnlyHint)) {
+      expect(tool.annotations?.destructiveHint, tool.name).toBeTypeOf("boolean");
+      expect(tool.annotations?.idempotentHint, tool.name).toBeTypeOf("boolean");
+    }
+  });
+
+  it("matches the committed snapshot of each tool (change it on purpose, with the README)", async () => {
+    for (const tool of tools) {
+      const face = {
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        annotations: tool.annotations,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+      };
+      await expect(`${JSON.stringify(face, null, 2)}\n`).toMatchFileSnapshot(`../__toolsnaps__/${tool.name}.snap.json`);
+    }
+  });
+});
