@@ -30,10 +30,39 @@ export interface JenkinsConfig {
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
+export type TransportKind = "stdio" | "http";
+
+/** A client allowed on the HTTP transport: its name is its identity in logs, audit and policy. */
+export interface HttpClientToken {
+  name: string;
+  token: string;
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** No sessions for any client: every request is served on its own (for load-balanced instances). */
+  stateless: boolean;
+  /** Empty: no authentication (allowed on loopback, or with allowUnauthenticated). */
+  tokens: readonly HttpClientToken[];
+  allowUnauthenticated: boolean;
+  /** Exact origins (`https://chat.example.com`); undefined: localhost origins on a loopback bind, none otherwise. */
+  allowedOrigins?: readonly string[];
+  /** Host header names without port; undefined: localhost names on a loopback bind, any otherwise. */
+  allowedHosts?: readonly string[];
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  maxSessions: number;
+  sessionIdleMs: number;
+  shutdownGraceMs: number;
+}
+
 export interface Config {
   jenkins: JenkinsConfig;
   logLevel: LogLevel;
   logFile?: string;
+  transport: TransportKind;
+  http: HttpConfig;
 }
 
 export type CliAction = { kind: "help" } | { kind: "version" } | { kind: "serve"; config: Config };
@@ -69,6 +98,47 @@ export const SETTINGS: readonly Setting[] = [
   { env: "NO_PROXY", help: "hosts reached without the proxy, comma-separated (also no_proxy)" },
   { env: "LOG_LEVEL", flag: "log-level", help: "fatal|error|warn|info|debug|trace|silent (default info)" },
   { env: "LOG_FILE", flag: "log-file", help: "write logs to this file instead of stderr" },
+  // Streamable HTTP transport (issue #5). Tokens have no flags: command lines are visible to other users.
+  {
+    env: "MCP_TRANSPORT",
+    flag: "transport",
+    help: "stdio|http: how MCP clients reach this server (default stdio)",
+  },
+  { env: "MCP_HOST", flag: "host", help: "http: address to listen on (default 127.0.0.1)" },
+  { env: "MCP_PORT", flag: "port", help: "http: port to listen on; 0 picks a free one (default 3000)" },
+  {
+    env: "MCP_STATELESS",
+    flag: "stateless",
+    boolean: true,
+    help: "http: no sessions, nothing kept between requests (for instances behind a load balancer)",
+  },
+  { env: "MCP_AUTH_TOKEN", help: 'http: bearer token clients must send (client name "default")' },
+  { env: "MCP_AUTH_TOKENS_FILE", help: 'http: file of "name token" lines, one per client' },
+  {
+    env: "MCP_ALLOW_UNAUTHENTICATED",
+    flag: "allow-unauthenticated",
+    boolean: true,
+    help: "http: serve a non-loopback address without tokens (anyone reaching it acts as JENKINS_USER)",
+  },
+  {
+    env: "MCP_ALLOWED_ORIGINS",
+    help: "http: browser origins allowed, comma-separated, e.g. https://chat.example.com (default: localhost ones on loopback)",
+  },
+  {
+    env: "MCP_ALLOWED_HOSTS",
+    help: "http: Host header names allowed, comma-separated (default: localhost names on loopback, any otherwise)",
+  },
+  { env: "MCP_MAX_BODY_BYTES", help: "http: largest request body in bytes (default 1048576)" },
+  {
+    env: "MCP_REQUEST_TIMEOUT_MS",
+    help: "http: a request running longer is cancelled, in ms (default 600000)",
+  },
+  { env: "MCP_MAX_SESSIONS", help: "http: most open sessions of older (2025) clients (default 1000)" },
+  { env: "MCP_SESSION_IDLE_MS", help: "http: a session unused this long is closed, in ms (default 900000)" },
+  {
+    env: "MCP_SHUTDOWN_GRACE_MS",
+    help: "http: on SIGTERM, how long in-flight calls may take to finish, in ms (default 60000)",
+  },
 ];
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -113,6 +183,44 @@ const httpUrl = (name: string) =>
       return parsed.toString();
     });
 
+const wholeNumber = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const commaList = () =>
+  z.string().transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ""),
+  );
+
+/** An exact browser origin, normalized as browsers send it (`https://chat.example.com`). */
+const origin = (name: string) =>
+  z.string().transform((value, ctx) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {}
+    if (!parsed || parsed.origin === "null" || value.replace(/\/$/, "") !== parsed.origin) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: "${value}" is not an origin like https://chat.example.com`,
+      });
+      return z.NEVER;
+    }
+    return parsed.origin;
+  });
+
+const hostName = (name: string) =>
+  z
+    .string()
+    .toLowerCase()
+    .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, `${name} takes host names without port, e.g. mcp.example.com`);
+
 const rawSchema = z.object({
   JENKINS_URL: httpUrl("JENKINS_URL"),
   JENKINS_USER: z.string().trim().optional(),
@@ -131,6 +239,25 @@ const rawSchema = z.object({
   HTTPS_PROXY: httpUrl("HTTPS_PROXY").optional(),
   HTTP_PROXY: httpUrl("HTTP_PROXY").optional(),
   NO_PROXY: z.string().optional(),
+  // Streamable HTTP transport.
+  MCP_TRANSPORT: z.enum(["stdio", "http"], { error: "MCP_TRANSPORT must be stdio or http" }).default("stdio"),
+  MCP_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  MCP_PORT: wholeNumber("MCP_PORT", 0, 65_535).default(3000),
+  MCP_STATELESS: booleanSetting("MCP_STATELESS").default(false),
+  MCP_AUTH_TOKEN: z.string().trim().optional(),
+  MCP_AUTH_TOKENS_FILE: z.string().trim().optional(),
+  MCP_ALLOW_UNAUTHENTICATED: booleanSetting("MCP_ALLOW_UNAUTHENTICATED").default(false),
+  MCP_ALLOWED_ORIGINS: commaList()
+    .pipe(z.array(origin("MCP_ALLOWED_ORIGINS")))
+    .optional(),
+  MCP_ALLOWED_HOSTS: commaList()
+    .pipe(z.array(hostName("MCP_ALLOWED_HOSTS")))
+    .optional(),
+  MCP_MAX_BODY_BYTES: wholeNumber("MCP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024).default(1024 * 1024),
+  MCP_REQUEST_TIMEOUT_MS: wholeNumber("MCP_REQUEST_TIMEOUT_MS", 100, 86_400_000).default(600_000),
+  MCP_MAX_SESSIONS: wholeNumber("MCP_MAX_SESSIONS", 1, 100_000).default(1000),
+  MCP_SESSION_IDLE_MS: wholeNumber("MCP_SESSION_IDLE_MS", 100, 86_400_000).default(900_000),
+  MCP_SHUTDOWN_GRACE_MS: wholeNumber("MCP_SHUTDOWN_GRACE_MS", 0, 3_600_000).default(60_000),
 });
 
 /** Parses argv (without node and script) and the environment into what the CLI should do. */
@@ -179,7 +306,88 @@ export function loadConfig(env: Env): Config {
     },
     logLevel: raw.LOG_LEVEL,
     ...(raw.LOG_FILE ? { logFile: raw.LOG_FILE } : {}),
+    transport: raw.MCP_TRANSPORT,
+    http: httpConfig(raw),
   };
+}
+
+function httpConfig(raw: z.output<typeof rawSchema>): HttpConfig {
+  const config: HttpConfig = {
+    host: raw.MCP_HOST,
+    port: raw.MCP_PORT,
+    stateless: raw.MCP_STATELESS,
+    tokens: clientTokens(raw.MCP_AUTH_TOKEN, raw.MCP_AUTH_TOKENS_FILE),
+    allowUnauthenticated: raw.MCP_ALLOW_UNAUTHENTICATED,
+    ...(raw.MCP_ALLOWED_ORIGINS ? { allowedOrigins: raw.MCP_ALLOWED_ORIGINS } : {}),
+    ...(raw.MCP_ALLOWED_HOSTS ? { allowedHosts: raw.MCP_ALLOWED_HOSTS } : {}),
+    maxBodyBytes: raw.MCP_MAX_BODY_BYTES,
+    requestTimeoutMs: raw.MCP_REQUEST_TIMEOUT_MS,
+    maxSessions: raw.MCP_MAX_SESSIONS,
+    sessionIdleMs: raw.MCP_SESSION_IDLE_MS,
+    shutdownGraceMs: raw.MCP_SHUTDOWN_GRACE_MS,
+  };
+  if (raw.MCP_TRANSPORT === "http" && config.tokens.length === 0 && !config.allowUnauthenticated) {
+    if (!isLoopbackHost(config.host)) {
+      throw new ConfigError(
+        `MCP_HOST ${config.host} is not a loopback address: set MCP_AUTH_TOKEN or MCP_AUTH_TOKENS_FILE, or pass --allow-unauthenticated to let anyone who reaches the port act as the Jenkins user`,
+      );
+    }
+  }
+  return config;
+}
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return (
+    bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare) || /^::ffff:127\./.test(bare)
+  );
+}
+
+/** Short tokens can be guessed; this is the floor, `openssl rand -hex 32` is the advice. */
+const MIN_TOKEN_LENGTH = 16;
+const CLIENT_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
+function clientTokens(single: string | undefined, file: string | undefined): HttpClientToken[] {
+  if (single && file) throw new ConfigError("Set either MCP_AUTH_TOKEN or MCP_AUTH_TOKENS_FILE, not both");
+  const clients = single
+    ? [{ name: "default", token: single, where: "MCP_AUTH_TOKEN" }]
+    : file
+      ? parseTokensFile(readSecretFile("MCP_AUTH_TOKENS_FILE", file), file)
+      : [];
+  const names = new Set<string>();
+  const tokens = new Set<string>();
+  for (const { name, token, where } of clients) {
+    if (token.length < MIN_TOKEN_LENGTH) {
+      throw new ConfigError(
+        `${where}: the token is shorter than ${MIN_TOKEN_LENGTH} characters; generate one with openssl rand -hex 32`,
+      );
+    }
+    if (names.has(name)) throw new ConfigError(`${where}: client name "${name}" is used twice`);
+    if (tokens.has(token)) throw new ConfigError(`${where}: this token is already given to another client`);
+    names.add(name);
+    tokens.add(token);
+  }
+  return clients.map(({ name, token }) => ({ name, token }));
+}
+
+/** One `name token` pair per line; blank lines and lines starting with # are ignored. */
+function parseTokensFile(text: string, path: string): (HttpClientToken & { where: string })[] {
+  const clients: (HttpClientToken & { where: string })[] = [];
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const where = `MCP_AUTH_TOKENS_FILE ${path} line ${index + 1}`;
+    const fields = trimmed.split(/\s+/);
+    const [name, token] = fields;
+    if (fields.length !== 2 || !name || !token) throw new ConfigError(`${where}: expected "name token"`);
+    if (!CLIENT_NAME.test(name)) {
+      throw new ConfigError(`${where}: client names use letters, digits and . _ @ - (at most 64)`);
+    }
+    clients.push({ name, token, where });
+  }
+  if (clients.length === 0) throw new ConfigError(`MCP_AUTH_TOKENS_FILE ${path} names no client`);
+  return clients;
 }
 
 /** Empty variables count as unset; proxy variables are also read in their lowercase form, as curl does. */

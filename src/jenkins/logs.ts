@@ -2,14 +2,15 @@ import type { Dispatcher } from "undici";
 import { JenkinsError } from "./errors.js";
 import type { JenkinsHttp } from "./http.js";
 import { type Line, LineSplitter } from "./lines.js";
+import { parseMultipart } from "./multipart.js";
 
 /**
- * Where a forward read resumes. `offset` is always an exact byte offset of Jenkins' log file (from
- * X-Text-Size, or 0) followed by `skipLines` whole lines: correct on any Jenkins, but it re-reads
- * those lines. `estimate` is where those lines probably end, computed from the answer's bytes; it
- * is used only when the text found there starts with `fingerprint`, the start of the next line, so
- * paging through a huge log costs each page once (console notes that Jenkins strips from the answer
- * make the estimate short; then the exact path is taken).
+ * Where a forward read resumes in Jenkins' stored log. Jenkins' answers never tell the stored offset
+ * of a cut (plain bodies turn LF into CRLF but keep a stored CRLF; streaming text drops console
+ * notes), so a position is an exact line start `offset` plus `skipLines` whole lines after it:
+ * right on every Jenkins, but it re-reads those lines. `estimate` is where those lines most likely
+ * end (stored LF lines counted byte for byte); it is used only when the byte before it is a newline
+ * and the text there starts with `fingerprint`, so that paging a huge log reads each page once.
  */
 export interface LogPosition {
   offset: number;
@@ -20,10 +21,10 @@ export interface LogPosition {
 
 export interface LogPage {
   lines: string[];
-  /** File offset of the first returned line (estimated when Jenkins stripped console notes before it). */
+  /** Stored offset of the first returned line (estimated when lines were skipped to reach it). */
   startByte: number;
   endByte: number;
-  /** Size of the log file when read. */
+  /** Size of the stored log when read. */
   totalBytes: number;
   building: boolean;
   hasMoreBefore: boolean;
@@ -40,84 +41,78 @@ export interface LogTarget {
 }
 
 const FINGERPRINT_CHARS = 64;
-const MIN_FINGERPRINT_CHARS = 16;
 const MIN_TAIL_BYTES = 64 * 1024;
 const TAIL_BYTES_PER_LINE = 200;
-const MAX_TAIL_BYTES = 256 * 1024 * 1024;
+/** A tail window never grows past this: a log of a few huge lines is shown cut, not downloaded. */
+const MAX_TAIL_BYTES = 16 * 1024 * 1024;
 
-interface ProgressiveAnswer {
-  /** X-Text-Size: the file offset just after the last byte this answer covers. */
-  end: number;
+interface PlainAnswer {
+  /** X-Text-Size: the stored length (or, before 2.509 on a running build, where the text stops). */
+  size: number;
   building: boolean;
   body: Dispatcher.ResponseData["body"];
 }
 
+/** Reads build logs through progressiveText, moving only the bytes of the lines asked for. */
 export class LogReader {
+  /** Whether this Jenkins answers the streaming (multipart) mode; unknown until first asked. */
+  private streaming: boolean | undefined;
+
   constructor(private readonly http: JenkinsHttp) {}
 
-  /** The last `count` lines, moving about their bytes plus one size probe. */
+  /** The last `count` lines. */
   async tail(target: LogTarget, count: number): Promise<LogPage> {
-    const size = await this.size(target);
     let window = Math.max(MIN_TAIL_BYTES, count * TAIL_BYTES_PER_LINE);
+    const size = this.streaming === false ? await this.size(target) : undefined;
     for (;;) {
-      // Start one byte early: if that byte is a newline, the first line in the window is whole.
-      const from = Math.max(0, size - window - 1);
-      const answer = await this.open(target, from);
-      const { lines, leadingBytes } = await collectAll(answer.body, from > 0);
-      if (lines.length >= count || from === 0 || window >= MAX_TAIL_BYTES) {
-        const shown = lines.slice(-count);
-        const skippedBytes = lines
-          .slice(0, lines.length - shown.length)
-          .reduce((sum, line) => sum + line.fileBytes, 0);
-        const startByte = Math.min(from + leadingBytes + skippedBytes, answer.end);
-        return {
-          lines: shown.map((line) => line.text),
-          startByte,
-          endByte: answer.end,
-          totalBytes: answer.end,
-          building: answer.building,
-          hasMoreBefore: startByte > 0,
-          hasMoreAfter: answer.building,
-          next: { offset: answer.end, skipLines: 0 },
-        };
-      }
+      const page = size === undefined ? await this.streamingTail(target, count, window) : undefined;
+      const result = page ?? (await this.plainTail(target, count, window, size ?? (await this.size(target))));
+      if (result.complete || window >= MAX_TAIL_BYTES) return result.page;
       window = Math.min(window * 4, MAX_TAIL_BYTES);
     }
   }
 
   /** Up to `limit` lines from a position, stopping the transfer as soon as the page is full. */
   async forward(target: LogTarget, position: LogPosition, limit: number): Promise<LogPage> {
-    if (position.estimate !== undefined && position.fingerprint !== undefined) {
-      const resumed = await this.read(target, position.estimate, 0, limit, position.fingerprint);
+    const { estimate, fingerprint } = position;
+    if (estimate !== undefined && estimate > 0) {
+      const resumed = await this.read(target, { from: estimate, skip: 0, limit, verify: { fingerprint } });
       if (resumed) return resumed;
     }
-    const page = await this.read(target, position.offset, position.skipLines, limit);
-    if (!page) throw new Error("unreachable: an exact read always answers");
+    const page = await this.read(target, {
+      from: estimate === 0 ? 0 : position.offset,
+      skip: estimate === 0 ? 0 : position.skipLines,
+      limit,
+    });
+    if (!page) throw new Error("an unverified read always answers");
     return page;
   }
 
   /**
-   * Reads from `offset`, skips `skip` lines, returns `limit` lines. With `fingerprint`, returns
-   * undefined (having read almost nothing) when the text at `offset` does not start with it.
+   * Reads `limit` lines after skipping `skip` lines from stored offset `from`. With `verify`, asks
+   * from the byte before and answers undefined (having read almost nothing) unless that byte is a
+   * newline and the text starts with the fingerprint.
    */
   private async read(
     target: LogTarget,
-    offset: number,
-    skip: number,
-    limit: number,
-    fingerprint?: string,
+    request: { from: number; skip: number; limit: number; verify?: { fingerprint?: string | undefined } },
   ): Promise<LogPage | undefined> {
-    const answer = await this.open(target, offset);
-    if (answer.end < offset) {
-      // Jenkins restarted from 0 ("text rolled over"): the log is shorter than the position.
+    const { from, skip, limit, verify } = request;
+    const answer = await this.openPlain(target, verify ? from - 1 : from);
+    if (answer.size < from) {
+      // Jenkins answered from 0 ("text rolled over"): the log is shorter than the position.
       answer.body.destroy();
-      if (fingerprint !== undefined) return undefined;
+      if (verify) return undefined;
       throw new JenkinsError(
         "rejected",
-        `The log is now shorter than the position asked for (${offset} bytes, log ${answer.end}); read it again without a cursor.`,
+        `The log is shorter (${answer.size} bytes) than the position asked for (${from}); read it again without a cursor.`,
       );
     }
-    const page = new PageCollector(skip, limit, fingerprint);
+    const page = new PageCollector(
+      skip + (verify ? 1 : 0),
+      limit,
+      verify ? (verify.fingerprint ?? "") : undefined,
+    );
     const splitter = new LineSplitter();
     let stopped = false;
     answer.body.on("error", () => undefined);
@@ -130,33 +125,120 @@ export class LogReader {
       }
     }
     if (!stopped) {
-      const last = splitter.finish();
+      // A running build's last bytes may be an unfinished line: it is read again next time, whole.
+      const last = answer.building ? undefined : splitter.finish();
       if (last) page.add(last);
       page.flush();
     }
     if (page.mismatch) return undefined;
-    const startByte = offset + page.skippedBytes;
-    const endByte = page.full ? startByte + sumBytes(page.taken) : answer.end;
-    const after = page.after.slice(0, FINGERPRINT_CHARS);
+    return page.result(verify ? from - 1 : from, answer, { offset: from, skipLines: verify ? 0 : skip });
+  }
+
+  /** One multipart request with a negative start: the tail from its first whole line (2.534+). */
+  private async streamingTail(
+    target: LogTarget,
+    count: number,
+    window: number,
+  ): Promise<{ page: LogPage; complete: boolean } | undefined> {
+    let response: Awaited<ReturnType<JenkinsHttp["send"]>>;
+    try {
+      response = await this.http.send({
+        path: `${target.buildPath}logText/progressiveText`,
+        query: { start: -window },
+        headers: { accept: "multipart/form-data" },
+        action: target.action,
+        notFound: target.notFound,
+        signal: target.signal,
+      });
+    } catch (error) {
+      // Before 2.534 a negative start fails with 500 (negative seek): use HEAD and a ranged read.
+      if (!(error instanceof JenkinsError && error.kind === "serverError") || this.streaming) throw error;
+      this.streaming = false;
+      return undefined;
+    }
+    const contentType = String(response.headers["content-type"] ?? "");
+    if (!contentType.startsWith("multipart/")) {
+      await response.body.dump();
+      this.streaming = false;
+      return undefined;
+    }
+    this.streaming = true;
+    const parts = await parseMultipart(response.body, contentType, MAX_TAIL_BYTES * 2);
+    const meta = JSON.parse(parts.get("meta")?.toString("utf8") ?? "{}") as {
+      start?: number;
+      end?: number;
+      completed?: boolean;
+    };
+    const start = meta.start ?? 0;
+    const end = meta.end ?? start;
+    const building = meta.completed === false;
+    const splitter = new LineSplitter();
+    const lines = splitter.push(parts.get("text") ?? Buffer.alloc(0));
+    const last = building ? undefined : splitter.finish();
+    if (last) lines.push(last);
+    const shown = lines.slice(-count);
+    const skipped = lines.length - shown.length;
+    const startByte = start + sumBytes(lines.slice(0, skipped));
     return {
-      lines: page.taken.map((line) => line.text),
-      startByte,
-      endByte,
-      totalBytes: answer.end,
-      building: answer.building,
-      hasMoreBefore: startByte > 0,
-      hasMoreAfter: page.hasMoreAfter || answer.building,
-      next: page.hasMoreAfter
-        ? {
-            offset,
-            skipLines: page.skipped + page.taken.length,
-            ...(after.length >= MIN_FINGERPRINT_CHARS ? { estimate: endByte, fingerprint: after } : {}),
-          }
-        : { offset: answer.end, skipLines: 0 },
+      complete: shown.length >= count || start === 0,
+      page: {
+        lines: shown.map((line) => line.text),
+        startByte,
+        endByte: building ? startByte + sumBytes(shown) : end,
+        totalBytes: end,
+        building,
+        hasMoreBefore: startByte > 0,
+        hasMoreAfter: building,
+        // The text has console notes stripped, so only counted lines from `start` are exact.
+        next: building ? { offset: start, skipLines: lines.length } : { offset: end, skipLines: 0 },
+      },
     };
   }
 
-  /** Size of the log file: a HEAD on progressive text, whose X-Text-Size is the end offset. */
+  /** The tail by a ranged plain read from one byte before the window, for Jenkins before 2.534. */
+  private async plainTail(
+    target: LogTarget,
+    count: number,
+    window: number,
+    size: number,
+  ): Promise<{ page: LogPage; complete: boolean }> {
+    const from = Math.max(0, size - window - 1);
+    const answer = await this.openPlain(target, from);
+    if (answer.size < from) {
+      answer.body.destroy();
+      throw new JenkinsError("rejected", "The log shrank while it was read; try again.");
+    }
+    const splitter = new LineSplitter();
+    const lines: Line[] = [];
+    answer.body.on("error", () => undefined);
+    for await (const chunk of answer.body) lines.push(...splitter.push(chunk as Buffer));
+    const last = answer.building ? undefined : splitter.finish();
+    if (last) lines.push(last);
+    // From one byte early, the first line is partial unless that byte is the newline ending it.
+    const partial = from > 0 ? 1 : 0;
+    const whole = lines.slice(partial);
+    const shown = whole.slice(-count);
+    const skipLines = lines.length - shown.length;
+    const startByte = from + sumBytes(lines.slice(0, skipLines));
+    const endByte = startByte + sumBytes(shown);
+    return {
+      complete: shown.length >= count || from === 0,
+      page: {
+        lines: shown.map((line) => line.text),
+        startByte,
+        endByte: answer.building ? endByte : answer.size,
+        totalBytes: answer.size,
+        building: answer.building,
+        hasMoreBefore: startByte > 0,
+        hasMoreAfter: answer.building,
+        next: answer.building
+          ? { offset: from, skipLines: lines.length, estimate: endByte }
+          : { offset: answer.size, skipLines: 0 },
+      },
+    };
+  }
+
+  /** Stored size of the log: a HEAD on progressive text, whose X-Text-Size is the end offset. */
   private async size(target: LogTarget): Promise<number> {
     const response = await this.http.send({
       method: "HEAD",
@@ -170,7 +252,7 @@ export class LogReader {
     return textSize(response.headers);
   }
 
-  private async open(target: LogTarget, start: number): Promise<ProgressiveAnswer> {
+  private async openPlain(target: LogTarget, start: number): Promise<PlainAnswer> {
     const response = await this.http.send({
       path: `${target.buildPath}logText/progressiveText`,
       query: { start },
@@ -179,7 +261,7 @@ export class LogReader {
       signal: target.signal,
     });
     return {
-      end: textSize(response.headers),
+      size: textSize(response.headers),
       building: response.headers["x-more-data"] === "true",
       body: response.body,
     };
@@ -188,7 +270,7 @@ export class LogReader {
 
 function textSize(headers: Record<string, string | string[] | undefined>): number {
   const value = Number(headers["x-text-size"]);
-  if (!Number.isSafeInteger(value) || value < 0) {
+  if (headers["x-text-size"] === undefined || !Number.isSafeInteger(value) || value < 0) {
     throw new JenkinsError(
       "notJenkins",
       "The log answer had no X-Text-Size header: check that JENKINS_URL points at Jenkins itself, not a proxy page.",
@@ -197,38 +279,25 @@ function textSize(headers: Record<string, string | string[] | undefined>): numbe
   return value;
 }
 
-function sumBytes(lines: Line[]): number {
+function sumBytes(lines: readonly Line[]): number {
   return lines.reduce((sum, line) => sum + line.fileBytes, 0);
 }
 
-/** All lines of a (tail-sized) answer; with `dropFirst`, the first, partial, line is only measured. */
-async function collectAll(
-  body: Dispatcher.ResponseData["body"],
-  dropFirst: boolean,
-): Promise<{ lines: Line[]; leadingBytes: number }> {
-  const splitter = new LineSplitter();
-  const lines: Line[] = [];
-  for await (const chunk of body) lines.push(...splitter.push(chunk as Buffer));
-  const last = splitter.finish();
-  if (last) lines.push(last);
-  const first = dropFirst ? lines.shift() : undefined;
-  return { lines, leadingBytes: first?.fileBytes ?? 0 };
-}
-
 /**
- * Sorts streamed lines into skipped, taken and (after the page is full) the text that follows,
+ * Sorts streamed lines into skipped, taken and (once the page is full) the text that follows,
  * which becomes the next page's fingerprint. With an expected fingerprint, the first lines are
- * held back until enough text has arrived to compare.
+ * held back until enough text has arrived to compare; the first skipped line must then be empty
+ * (the newline before the estimated position).
  */
 class PageCollector {
   readonly taken: Line[] = [];
-  skipped = 0;
-  skippedBytes = 0;
-  after = "";
-  mismatch = false;
+  private skippedLines = 0;
+  private skippedBytes = 0;
+  private after = "";
+  private linesAfter = 0;
   private held: Line[] = [];
   private heldText = "";
-  private linesAfter = 0;
+  mismatch = false;
 
   constructor(
     private readonly skip: number,
@@ -240,17 +309,12 @@ class PageCollector {
     return this.taken.length >= this.limit;
   }
 
-  get hasMoreAfter(): boolean {
-    return this.full && this.linesAfter > 0;
-  }
-
   /** True once the page is full and enough of what follows was seen to fingerprint it. */
   done(splitter: LineSplitter): boolean {
     if (!this.full) return false;
     if (this.after.length >= FINGERPRINT_CHARS) return true;
     if (splitter.pendingBytes >= FINGERPRINT_CHARS * 4) {
-      this.after += (this.linesAfter > 0 ? "\n" : "") + splitter.pendingText();
-      this.linesAfter++;
+      this.follow(splitter.pendingText());
       return true;
     }
     return false;
@@ -262,7 +326,11 @@ class PageCollector {
       return;
     }
     this.held.push(line);
-    this.heldText += (this.held.length > 1 ? "\n" : "") + line.text;
+    if (this.held.length === 1) {
+      if (line.text !== "") this.mismatch = true;
+      return;
+    }
+    this.heldText += (this.held.length > 2 ? "\n" : "") + line.text;
     if (this.heldText.length >= this.expected.length) this.verify();
   }
 
@@ -271,9 +339,35 @@ class PageCollector {
     if (this.expected !== undefined) this.verify();
   }
 
+  /**
+   * The page, read from stored offset `askedFrom`; `anchor` is the exact line start the returned
+   * lines are counted from.
+   */
+  result(askedFrom: number, answer: PlainAnswer, anchor: { offset: number; skipLines: number }): LogPage {
+    const ahead = this.full && this.linesAfter > 0;
+    const startByte = askedFrom + this.skippedBytes;
+    const endByte = startByte + sumBytes(this.taken);
+    const skipLines = anchor.skipLines + this.taken.length;
+    const fingerprint = this.after.slice(0, FINGERPRINT_CHARS);
+    let next: LogPosition;
+    if (ahead) next = { offset: anchor.offset, skipLines, estimate: endByte, fingerprint };
+    else if (answer.building) next = { offset: anchor.offset, skipLines, estimate: endByte };
+    else next = { offset: answer.size, skipLines: 0 };
+    return {
+      lines: this.taken.map((line) => line.text),
+      startByte,
+      endByte: ahead || answer.building ? endByte : answer.size,
+      totalBytes: answer.size,
+      building: answer.building,
+      hasMoreBefore: startByte > 0,
+      hasMoreAfter: ahead || answer.building,
+      next,
+    };
+  }
+
   private verify(): void {
-    const expected = this.expected ?? "";
-    this.mismatch = !this.heldText.startsWith(expected);
+    const [newline] = this.held;
+    this.mismatch ||= newline === undefined || !this.heldText.startsWith(this.expected ?? "");
     this.expected = undefined;
     if (this.mismatch) return;
     for (const line of this.held) this.accept(line);
@@ -282,13 +376,17 @@ class PageCollector {
 
   private accept(line: Line): void {
     if (this.full) {
-      if (this.after.length < FINGERPRINT_CHARS) this.after += (this.linesAfter > 0 ? "\n" : "") + line.text;
-      this.linesAfter++;
-    } else if (this.skipped < this.skip) {
-      this.skipped++;
+      this.follow(line.text);
+    } else if (this.skippedLines < this.skip) {
+      this.skippedLines++;
       this.skippedBytes += line.fileBytes;
     } else {
       this.taken.push(line);
     }
+  }
+
+  private follow(text: string): void {
+    if (this.after.length < FINGERPRINT_CHARS) this.after += (this.linesAfter > 0 ? "\n" : "") + text;
+    this.linesAfter++;
   }
 }
