@@ -1,0 +1,134 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config.js";
+import { globMatches, mayContainMatches, parseGlob } from "../../src/guard/globs.js";
+import { parsePolicy } from "../../src/guard/policy.js";
+
+const TEAM_POLICY = `
+version: 1
+unconfirmable: refuse
+rules:
+  - name: no-prod-for-bots
+    clients: [ci-bot]
+    jobs: ["*/deploy-prod"]
+    deny: [trigger]
+  - name: team-backend
+    clients: [ci-bot, alice]
+    jobs: ["team/**"]
+    allow: [read, trigger, cancel]
+    confirm: [trigger]
+    triggersPerMinute: 5
+  - name: everyone-reads
+    clients: ["*"]
+    jobs: ["**"]
+    allow: [read]
+`;
+
+describe("job globs", () => {
+  it.each([
+    ["team/**", "team/api", true],
+    ["team/**", "team/backend/api", true],
+    ["team/**", "team", true],
+    ["team/**", "other/api", false],
+    ["*/deploy-*", "team/deploy-prod", true],
+    ["*/deploy-*", "team/backend/deploy-prod", false],
+    ["**/deploy-prod", "a/b/c/deploy-prod", true],
+    ["hello", "hello", true],
+    ["hel?o", "hello", true],
+    ["a.b", "axb", false],
+  ])("%s matches %s: %s", (glob, name, expected) => {
+    expect(globMatches(parseGlob(glob), name)).toBe(expected);
+  });
+
+  it("knows which folders may hold matching jobs", () => {
+    expect(mayContainMatches(parseGlob("team/backend/*"), "team")).toBe(true);
+    expect(mayContainMatches(parseGlob("team/backend/*"), "team/backend")).toBe(true);
+    expect(mayContainMatches(parseGlob("team/backend/*"), "other")).toBe(false);
+    expect(mayContainMatches(parseGlob("**/api"), "anything/deep")).toBe(true);
+  });
+
+  it("treats ** as any number of segments, for any name", () => {
+    const segment = fc.stringMatching(/^[a-z0-9-]{1,8}$/);
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
+        const name = segments.join("/");
+        expect(globMatches(parseGlob("**"), name)).toBe(true);
+        expect(globMatches(parseGlob(`${segments[0]}/**`), name)).toBe(true);
+        expect(globMatches(parseGlob(name), name)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("policy decisions", () => {
+  const policy = parsePolicy(TEAM_POLICY);
+
+  it("lets the first rule that names client and job decide, deny before allow", () => {
+    expect(policy.decide("ci-bot", "trigger", "team/deploy-prod")).toEqual({
+      allowed: false,
+      rule: "no-prod-for-bots",
+      reason: 'rule "no-prod-for-bots" denies trigger on team/deploy-prod',
+    });
+    expect(policy.decide("ci-bot", "trigger", "team/api")).toEqual({
+      allowed: true,
+      rule: "team-backend",
+      confirm: true,
+      triggersPerMinute: 5,
+    });
+    expect(policy.decide("bob", "read", "team/api")).toMatchObject({ allowed: true, rule: "everyone-reads" });
+  });
+
+  it("denies by default and says so", () => {
+    const decision = policy.decide("bob", "trigger", "team/api");
+    expect(decision.allowed).toBe(false);
+    if (!decision.allowed)
+      expect(decision.reason).toMatch(/no policy rule allows client "bob" to trigger team\/api/);
+    expect(policy.decide("alice", "create", "team/new").allowed).toBe(false);
+  });
+
+  it("lists folders that hold readable jobs", () => {
+    const narrow = parsePolicy('rules: [{name: r, clients: [x], jobs: ["team/backend/*"], allow: [read]}]');
+    expect(narrow.mayList("x", "team")).toBe(true);
+    expect(narrow.mayList("x", "team/backend/api")).toBe(true);
+    expect(narrow.mayList("x", "hello")).toBe(false);
+    expect(narrow.mayList("y", "team")).toBe(false);
+  });
+
+  it("reads JSON as well as YAML", () => {
+    const json = parsePolicy(
+      '{"rules": [{"name": "all", "clients": ["stdio"], "jobs": ["**"], "allow": ["read"]}]}',
+    );
+    expect(json.decide("stdio", "read", "x").allowed).toBe(true);
+  });
+});
+
+describe("policy mistakes", () => {
+  it.each([
+    [
+      "rules:\n  - name: r\n    clients: [a]\n    jobs: [x]\n    allow: [raed]\n",
+      /line 5 \(rules\.0\.allow\.0\): actions are read, trigger, cancel, create/,
+    ],
+    [
+      "rules:\n  - name: r\n    clients: []\n    jobs: [x]\n",
+      /line 3 \(rules\.0\.clients\): clients must list/,
+    ],
+    ["rules:\n  - name: r\n    clients: [a]\n    jobs: [x]\n    alow: [read]\n", /line 2 \(rules\.0\).*alow/],
+    ["version: 2\nrules: []\n", /line 1 \(version\): version must be 1/],
+    [
+      "rules:\n  - name: r\n    clients: [a]\n    jobs: [x]\n    confirm: [trigger]\n",
+      /line 5: rule "r" confirms trigger without allowing it/,
+    ],
+    ["rules: [\n", /line \d+: not valid YAML or JSON/],
+    [
+      'maskPatterns: ["("]\nrules: [{name: r, clients: [a], jobs: [x]}]\n',
+      /line 1: maskPatterns entry is not a valid regular expression/,
+    ],
+    [
+      'rules:\n  - name: r\n    clients: [a]\n    jobs: ["a//b"]\n',
+      /line 4: job glob "a\/\/b" has an empty segment/,
+    ],
+  ])("reports %j with its line", (text, message) => {
+    expect(() => parsePolicy(text)).toThrowError(ConfigError);
+    expect(() => parsePolicy(text)).toThrowError(message);
+  });
+});
