@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, parseCli } from "./config.js";
+import { requestScopedLogger } from "./http/context.js";
 import { HttpJenkinsClient } from "./jenkins/client.js";
 import { createLogger } from "./logger.js";
+import { runHttp } from "./transports/http.js";
 import { runStdio } from "./transports/stdio.js";
 import { packageInfo } from "./version.js";
 
@@ -29,11 +31,14 @@ async function main(): Promise<number> {
       "JENKINS_TLS_INSECURE is on: Jenkins' TLS certificate is NOT checked; anyone on the path can read the API token",
     );
   }
+  // Over HTTP, Jenkins request lines carry the id of the MCP request that caused them.
+  const exchangeLogger = config.transport === "http" ? requestScopedLogger(logger) : logger;
   const jenkins = new HttpJenkinsClient(config.jenkins, {
-    onExchange: (event) => logger.debug(event, "jenkins request"),
+    onExchange: (event) => exchangeLogger.debug(event, "jenkins request"),
   });
   try {
-    await runStdio({ jenkins, logger });
+    if (config.transport === "http") await runHttp(config.http, { jenkins, logger });
+    else await runStdio({ jenkins, logger });
   } finally {
     await jenkins.close();
     logger.flush();

@@ -1,0 +1,192 @@
+import { Writable } from "node:stream";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { pino } from "pino";
+import { loadConfig } from "../../src/config.js";
+import { HttpJenkinsClient } from "../../src/jenkins/client.js";
+import type { Logger } from "../../src/logger.js";
+import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
+import { JenkinsSimulator, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
+
+export const TOKEN = "alice-token-0123456789abcdef";
+export const OTHER_TOKEN = "bob-token-0123456789abcdef00";
+
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+/** A pino logger whose lines are kept for assertions (and printed on failure by vitest's console). */
+export function memoryLogger(): { logger: Logger; lines: LogLine[]; text: () => string } {
+  const lines: LogLine[] = [];
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) {
+        raw.push(line);
+        lines.push(JSON.parse(line) as LogLine);
+      }
+      callback();
+    },
+  });
+  const logger = pino(
+    {
+      level: "debug",
+      base: { name: "jenkins-mcp" },
+      redact: { paths: ["*.authorization", "*.token", "*.password"], censor: "[redacted]" },
+    },
+    sink,
+  );
+  return { logger, lines, text: () => raw.join("\n") };
+}
+
+export interface TestServer {
+  url: string;
+  handle: HttpServerHandle;
+  logs: LogLine[];
+  logText(): string;
+  close(): Promise<void>;
+}
+
+/** The HTTP server on a free loopback port, talking to `jenkinsUrl` as the simulator's admin. */
+export async function startServer(jenkinsUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({
+    JENKINS_URL: jenkinsUrl,
+    JENKINS_USER: SIMULATOR_USERS.admin.id,
+    JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+    MCP_TRANSPORT: "http",
+    MCP_PORT: "0",
+    MCP_AUTH_TOKEN: TOKEN,
+    ...env,
+  });
+  const { logger, lines, text } = memoryLogger();
+  const jenkins = new HttpJenkinsClient(config.jenkins);
+  const handle = await startHttpServer(config.http, { jenkins, logger });
+  let closed = false;
+  return {
+    url: handle.url,
+    handle,
+    logs: lines,
+    logText: text,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+      await jenkins.close();
+    },
+  };
+}
+
+export async function startSimulator(): Promise<JenkinsSimulator> {
+  return JenkinsSimulator.start({ quietPeriodMs: 50, buildDurationMs: 200 });
+}
+
+export type ClientKind = "v2-modern" | "v2-legacy" | "v1";
+
+/** The calls the tests make, whichever SDK generation and protocol era drive them. */
+export interface TestClient {
+  kind: ClientKind;
+  callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult>;
+  listTools(): Promise<string[]>;
+  sessionId(): string | undefined;
+  close(): Promise<void>;
+}
+
+export interface ToolResult {
+  isError?: boolean;
+  content?: unknown;
+  structuredContent?: Record<string, unknown>;
+}
+
+export function bearer(token = TOKEN): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+export async function connect(kind: ClientKind, url: string, token = TOKEN): Promise<TestClient> {
+  const requestInit = { headers: bearer(token) };
+  if (kind === "v1") {
+    const client = new V1Client({ name: "test-v1", version: "1.0.0" });
+    const transport = new V1Transport(new URL(url), { requestInit });
+    await client.connect(transport);
+    return {
+      kind,
+      callTool: async (name, args, signal) =>
+        (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : {})) as ToolResult,
+      listTools: async () => (await client.listTools()).tools.map((tool) => tool.name),
+      sessionId: () => transport.sessionId,
+      close: async () => {
+        await transport.terminateSession().catch(() => undefined);
+        await client.close();
+      },
+    };
+  }
+  const mode = kind === "v2-modern" ? "auto" : "legacy";
+  const client = new Client({ name: `test-${kind}`, version: "1.0.0" }, { versionNegotiation: { mode } });
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit });
+  await client.connect(transport);
+  const era = client.getProtocolEra();
+  if (era !== (kind === "v2-modern" ? "modern" : "legacy")) throw new Error(`${kind} connected as ${era}`);
+  return {
+    kind,
+    callTool: async (name, args, signal) =>
+      (await client.callTool({ name, arguments: args }, signal ? { signal } : {})) as ToolResult,
+    listTools: async () => (await client.listTools()).tools.map((tool) => tool.name),
+    sessionId: () => transport.sessionId,
+    close: async () => {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+export const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+};
+
+/** A 2025-era JSON-RPC message posted by hand, for what SDK clients would never send. */
+export function rpc(
+  method: string,
+  params: Record<string, unknown> = {},
+  id: number | undefined = 1,
+): string {
+  return JSON.stringify({ jsonrpc: "2.0", method, params, ...(id === undefined ? {} : { id }) });
+}
+
+export const INITIALIZE = rpc("initialize", {
+  protocolVersion: "2025-06-18",
+  capabilities: {},
+  clientInfo: { name: "raw", version: "1.0.0" },
+});
+
+/** Opens a 2025 session by hand and returns its id. */
+export async function openSession(url: string, token = TOKEN): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...bearer(token) },
+    body: INITIALIZE,
+  });
+  await response.text();
+  const id = response.headers.get("mcp-session-id");
+  if (response.status !== 200 || !id) throw new Error(`initialize answered ${response.status}`);
+  const initialized = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...bearer(token), "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
+    body: rpc("notifications/initialized", {}, undefined),
+  });
+  await initialized.text();
+  return id;
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
