@@ -178,7 +178,11 @@ export class LogReader {
     if (last) lines.push(last);
     const shown = lines.slice(-count);
     const skipped = lines.length - shown.length;
-    const startByte = start + sumBytes(lines.slice(0, skipped));
+    // Console notes are stripped from this text, so byte counts only estimate offsets: count back
+    // from the end of a finished log (only the shown lines' notes then matter), else from the start.
+    const startByte = building
+      ? start + sumBytes(lines.slice(0, skipped))
+      : Math.max(start, end - sumBytes(shown));
     return {
       complete: shown.length >= count || start === 0,
       page: {

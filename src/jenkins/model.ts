@@ -165,12 +165,14 @@ export function toParameterDefinitions(raw: RawJob): ParameterDefinition[] {
     const jenkinsType = definition.type ?? definition._class?.split(".").pop() ?? "unknown";
     const type = PARAMETER_TYPES[jenkinsType] ?? "other";
     const value = definition.defaultParameterValue?.value;
-    const secret = type === "password" || isSecretParameter(definition.name);
+    // Jenkins never exports a password parameter's default; either way a secret shows as the mask.
+    const secret =
+      type === "password" || (isSecretParameter(definition.name) && value !== undefined && value !== null);
     return {
       name: definition.name,
       type,
       jenkinsType,
-      default: secret && value !== undefined && value !== null ? MASK : toDefault(value),
+      default: secret ? MASK : toDefault(value),
       ...(definition.choices ? { choices: definition.choices } : {}),
       description: definition.description || null,
     };

@@ -43,7 +43,7 @@ function splitParts(data: Buffer, boundary: string): Map<string, Buffer> {
     const headerEnd = part.indexOf("\r\n\r\n");
     if (headerEnd >= 0) {
       const headers = part.subarray(0, headerEnd).toString("utf8");
-      const name = /name="([^"]*)"/i.exec(headers)?.[1];
+      const name = /\bname="?([^";\r\n]+)"?/i.exec(headers)?.[1];
       // The part's content ends with the CRLF that precedes the next delimiter.
       let content = part.subarray(headerEnd + 4);
       if (content.subarray(-2).toString() === "\r\n") content = content.subarray(0, -2);

@@ -13,7 +13,7 @@ export function wholeNumber(description: string, bounds: { min: number; max: num
     .preprocess(
       numericStrings,
       z
-        .number({ error: "expected a whole number" })
+        .number({ error: (issue) => (issue.code === "invalid_type" ? "expected a whole number" : undefined) })
         .int("expected a whole number")
         .min(bounds.min)
         .max(bounds.max),
