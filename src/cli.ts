@@ -3,14 +3,19 @@ import { ConfigError, helpText, parseCli } from "./config.js";
 import { requestScopedLogger } from "./http/context.js";
 import { HttpJenkinsClient } from "./jenkins/client.js";
 import { createLogger } from "./logger.js";
+import { allTools } from "./tools/index.js";
+import { selectTools } from "./tools/inventory.js";
+import type { ToolDefinition } from "./tools/registry.js";
 import { runHttp } from "./transports/http.js";
 import { runStdio } from "./transports/stdio.js";
 import { packageInfo } from "./version.js";
 
 async function main(): Promise<number> {
   let action: ReturnType<typeof parseCli>;
+  let tools: ToolDefinition[] = [];
   try {
     action = parseCli(process.argv.slice(2), process.env);
+    if (action.kind === "serve") tools = selectTools(allTools, action.config.tools);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`jenkins-mcp: ${error.message}\n`);
@@ -37,8 +42,8 @@ async function main(): Promise<number> {
     onExchange: (event) => exchangeLogger.debug(event, "jenkins request"),
   });
   try {
-    if (config.transport === "http") await runHttp(config.http, { jenkins, logger });
-    else await runStdio({ jenkins, logger });
+    if (config.transport === "http") await runHttp(config.http, { jenkins, logger, tools });
+    else await runStdio({ jenkins, logger, tools });
   } finally {
     await jenkins.close();
     logger.flush();

@@ -57,12 +57,30 @@ export interface HttpConfig {
   shutdownGraceMs: number;
 }
 
+/** Which tools the server offers; names are checked against the tool list when the server starts. */
+export interface ToolSelection {
+  readOnly: boolean;
+  /** Exactly these tools (wins over toolsets). */
+  only?: string[];
+  exclude: string[];
+  /** Tool groups; undefined means the default set. */
+  toolsets?: string[];
+}
+
+/** Guardrails for agents: who may do what, and the record of what they did. */
+export interface GuardConfig {
+  policyFile?: string;
+  auditLog?: string;
+}
+
 export interface Config {
   jenkins: JenkinsConfig;
   logLevel: LogLevel;
   logFile?: string;
   transport: TransportKind;
   http: HttpConfig;
+  tools: ToolSelection;
+  guard: GuardConfig;
 }
 
 export type CliAction = { kind: "help" } | { kind: "version" } | { kind: "serve"; config: Config };
@@ -138,6 +156,38 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: "MCP_SHUTDOWN_GRACE_MS",
     help: "http: on SIGTERM, how long in-flight calls may take to finish, in ms (default 60000)",
+  },
+  // Which tools are offered, and the guardrails around them.
+  {
+    env: "JENKINS_MCP_READ_ONLY",
+    flag: "read-only",
+    boolean: true,
+    help: "offer only tools that change nothing in Jenkins (the others are not even listed)",
+  },
+  {
+    env: "JENKINS_MCP_TOOLS",
+    flag: "tools",
+    help: "offer exactly these tools, comma-separated, e.g. getJob,getBuild",
+  },
+  {
+    env: "JENKINS_MCP_EXCLUDE_TOOLS",
+    flag: "exclude-tools",
+    help: "never offer these tools, comma-separated",
+  },
+  {
+    env: "JENKINS_MCP_TOOLSETS",
+    flag: "toolsets",
+    help: "offer these tool groups, comma-separated, or all (default: the core tools)",
+  },
+  {
+    env: "JENKINS_MCP_POLICY",
+    flag: "policy",
+    help: "policy file (YAML or JSON): which client may do what to which jobs",
+  },
+  {
+    env: "JENKINS_MCP_AUDIT_LOG",
+    flag: "audit-log",
+    help: "append one JSON line per tool call to this file",
   },
 ];
 
@@ -258,6 +308,13 @@ const rawSchema = z.object({
   MCP_MAX_SESSIONS: wholeNumber("MCP_MAX_SESSIONS", 1, 100_000).default(1000),
   MCP_SESSION_IDLE_MS: wholeNumber("MCP_SESSION_IDLE_MS", 100, 86_400_000).default(900_000),
   MCP_SHUTDOWN_GRACE_MS: wholeNumber("MCP_SHUTDOWN_GRACE_MS", 0, 3_600_000).default(60_000),
+  // Tool selection and guardrails.
+  JENKINS_MCP_READ_ONLY: booleanSetting("JENKINS_MCP_READ_ONLY").default(false),
+  JENKINS_MCP_TOOLS: commaList().optional(),
+  JENKINS_MCP_EXCLUDE_TOOLS: commaList().default([]),
+  JENKINS_MCP_TOOLSETS: commaList().optional(),
+  JENKINS_MCP_POLICY: z.string().trim().min(1).optional(),
+  JENKINS_MCP_AUDIT_LOG: z.string().trim().min(1).optional(),
 });
 
 /** Parses argv (without node and script) and the environment into what the CLI should do. */
@@ -308,6 +365,13 @@ export function loadConfig(env: Env): Config {
     ...(raw.LOG_FILE ? { logFile: raw.LOG_FILE } : {}),
     transport: raw.MCP_TRANSPORT,
     http: httpConfig(raw),
+    tools: dropUndefined({
+      readOnly: raw.JENKINS_MCP_READ_ONLY,
+      only: raw.JENKINS_MCP_TOOLS,
+      exclude: raw.JENKINS_MCP_EXCLUDE_TOOLS,
+      toolsets: raw.JENKINS_MCP_TOOLSETS,
+    }),
+    guard: dropUndefined({ policyFile: raw.JENKINS_MCP_POLICY, auditLog: raw.JENKINS_MCP_AUDIT_LOG }),
   };
 }
 

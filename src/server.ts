@@ -2,13 +2,18 @@ import { McpServer } from "@modelcontextprotocol/server";
 import type { JenkinsClient } from "./jenkins/client.js";
 import type { Logger } from "./logger.js";
 import { allTools } from "./tools/index.js";
-import { registerTools } from "./tools/registry.js";
+import { selectTools } from "./tools/inventory.js";
+import { registerTools, type ToolDefinition } from "./tools/registry.js";
 import { packageInfo } from "./version.js";
 
 export interface ServerDependencies {
   jenkins: JenkinsClient;
   logger: Logger;
+  /** The tools to offer (selected once at start); the default set when omitted. */
+  tools?: readonly ToolDefinition[];
 }
+
+const DEFAULT_TOOLS = selectTools(allTools, { readOnly: false, exclude: [] });
 
 const INSTRUCTIONS = [
   "Tools for one Jenkins server.",
@@ -25,6 +30,6 @@ export function buildServer(deps: ServerDependencies): McpServer {
     { name: packageInfo.name, version: packageInfo.version },
     { instructions: INSTRUCTIONS },
   );
-  registerTools(server, allTools, deps);
+  registerTools(server, deps.tools ?? DEFAULT_TOOLS, deps);
   return server;
 }

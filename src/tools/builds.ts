@@ -26,6 +26,8 @@ const buildSchema = z.object({
 
 export const getBuild = defineTool({
   name: "getBuild",
+  toolset: "builds",
+  core: true,
   title: "Get build",
   description:
     "Read one build: result (null while running; SUCCESS, UNSTABLE, FAILURE, NOT_BUILT, ABORTED), start (ISO 8601), duration, causes, parameters (secrets as ****) and test counts.",
@@ -58,6 +60,8 @@ type TriggerOutput = z.input<typeof triggerOutput>;
 
 export const triggerBuild = defineTool({
   name: "triggerBuild",
+  toolset: "builds",
+  core: true,
   title: "Trigger build",
   description:
     "Trigger a build once, parameters checked against the job's (see getJob). Returns the queue item (cancelQueueItem takes its id); waitFor started/finished waits for the build number/result. state timedOut: still waiting or running.",

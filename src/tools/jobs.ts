@@ -42,6 +42,8 @@ const jobSchema = jobSummarySchema.extend({
 
 export const getJob = defineTool({
   name: "getJob",
+  toolset: "jobs",
+  core: true,
   title: "Get job",
   description:
     "Read one job: type, status (Jenkins colour: blue ok, red failed, yellow unstable), last builds, health, and the parameters triggerBuild takes. Folders also give jobCount (null over 100) and the first 20 children.",
@@ -58,6 +60,8 @@ const MAX_PAGE = 500;
 
 export const getJobs = defineTool({
   name: "getJobs",
+  toolset: "jobs",
+  core: true,
   title: "List jobs",
   description:
     "List the jobs at the top level or in one folder, one page at a time. nextSkip is the skip of the next page (null on the last); total is null unless this page reaches the end.",
@@ -98,6 +102,8 @@ const UNSAFE_NAME_CHARACTERS = /[?*/\\%!@#$^&|<>[\]:;]/;
 
 export const createJob = defineTool({
   name: "createJob",
+  toolset: "jobs",
+  core: true,
   title: "Create job",
   description:
     "Create a job from exactly one source: pipelineScript (a sandboxed pipeline job), configXml, or copyFrom an existing job. The parent folder must exist; an existing name is refused.",

@@ -33,6 +33,8 @@ export function decodeCursor(text: string): Cursor {
 
 export const getBuildLog = defineTool({
   name: "getBuildLog",
+  toolset: "logs",
+  core: true,
   title: "Get build log",
   description:
     "Read a build's console log by lines, never the whole log: by default the LAST lines (failures are at the end); skip reads forward from a line; cursor (nextCursor of an answer) continues, and on a running build gives only new output.",

@@ -8,6 +8,8 @@ import { wholeNumber } from "./schemas.js";
 
 export const cancelQueueItem = defineTool({
   name: "cancelQueueItem",
+  toolset: "queue",
+  core: true,
   title: "Cancel queued build",
   description:
     "Cancel a build still waiting in the queue (queueItemId from triggerBuild). A build that already started is refused with its number.",

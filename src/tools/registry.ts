@@ -19,11 +19,18 @@ export interface ToolResult<Output> {
   structured: Output;
 }
 
+/** Tool groups, chosen with --toolsets (as github-mcp-server does). */
+export const TOOLSETS = ["jobs", "builds", "logs", "queue", "pipelines", "system"] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
 export interface ToolDefinition<
   Input extends z.ZodObject = z.ZodObject,
   Output extends z.ZodObject = z.ZodObject,
 > {
   name: string;
+  toolset: Toolset;
+  /** Offered when no toolsets are chosen: the small default list a model reads. */
+  core: boolean;
   title: string;
   description: string;
   inputSchema: Input;

@@ -19,9 +19,12 @@ describe("LineSplitter", () => {
   it("splits the same way whatever the chunk boundaries", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.string({ unit: "grapheme", maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, "")), {
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.string({ unit: "grapheme", maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, "")),
+          {
+            maxLength: 20,
+          },
+        ),
         fc.array(fc.nat(), { maxLength: 10 }),
         (lines, cuts) => {
           const body = Buffer.from(lines.map((line) => `${line}\r\n`).join(""));

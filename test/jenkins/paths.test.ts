@@ -14,7 +14,9 @@ const BASE = "https://ci.example.com/jenkins/";
 /** Item names as Jenkins allows them, plus branch names that multibranch already encoded. */
 const segment = fc
   .string({ unit: "grapheme", minLength: 1, maxLength: 12 })
-  .filter((name) => name.trim() !== "" && !/[/\u0000-\u001f\u007f]/.test(name) && name !== "." && name !== "..")
+  .filter(
+    (name) => name.trim() !== "" && !/[/\u0000-\u001f\u007f]/.test(name) && name !== "." && name !== "..",
+  )
   .map((name) => name.trim())
   .filter((name) => name !== "" && name !== "." && name !== "..");
 const branchSegment = fc
@@ -72,7 +74,9 @@ describe("job paths", () => {
   });
 
   it("offers the multibranch spellings of a decoded branch name, longest parent first", () => {
-    expect(branchCandidates(["mb", "feature", "login"])).toEqual([{ parent: ["mb"], branch: "feature%2Flogin" }]);
+    expect(branchCandidates(["mb", "feature", "login"])).toEqual([
+      { parent: ["mb"], branch: "feature%2Flogin" },
+    ]);
     expect(branchCandidates(["org", "repo", "a", "b"])).toEqual([
       { parent: ["org", "repo"], branch: "a%2Fb" },
       { parent: ["org"], branch: "repo%2Fa%2Fb" },

@@ -84,7 +84,9 @@ describe("tool contracts", () => {
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
       };
-      await expect(`${JSON.stringify(face, null, 2)}\n`).toMatchFileSnapshot(`../__toolsnaps__/${tool.name}.snap.json`);
+      await expect(`${JSON.stringify(face, null, 2)}\n`).toMatchFileSnapshot(
+        `../__toolsnaps__/${tool.name}.snap.json`,
+      );
     }
   });
 });
