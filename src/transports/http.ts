@@ -269,6 +269,8 @@ class HttpFront {
     const headers: Record<string, string> = { ...Object.fromEntries(response.headers), ...cors(exchange) };
     if (this.draining) headers.connection = "close";
     res.writeHead(response.status, headers);
+    // An event stream may stay silent for long: the client needs its headers now, not with the first event.
+    if (isEventStream(response)) res.flushHeaders();
     if (response.body) await pipeBody(response.body, res);
     const id = singleRequestId(parsedBody);
     if (call.timedOut && isEventStream(response) && id !== undefined && !res.destroyed) {
