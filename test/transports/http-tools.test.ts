@@ -1,0 +1,202 @@
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
+import {
+  bearer,
+  type ClientKind,
+  connect,
+  MCP_HEADERS,
+  startServer,
+  startSimulator,
+  type TestClient,
+  type TestServer,
+  type ToolResult,
+} from "./harness.js";
+
+const ALL_TOOLS = [
+  "cancelQueueItem",
+  "createJob",
+  "getBuild",
+  "getBuildLog",
+  "getJob",
+  "getJobs",
+  "triggerBuild",
+];
+
+let jenkins: JenkinsSimulator;
+
+beforeAll(async () => {
+  jenkins = await startSimulator();
+});
+
+afterAll(async () => {
+  await jenkins?.close();
+});
+
+function ok(result: ToolResult): Record<string, unknown> {
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  expect(result.structuredContent).toBeDefined();
+  return result.structuredContent ?? {};
+}
+
+/** Every tool once, as an assistant would use them. */
+async function exerciseEveryTool(client: TestClient): Promise<void> {
+  // A tool added to the server must be added here too, so that it is known to work over HTTP.
+  expect((await client.listTools()).sort(), "tools exercised over HTTP").toEqual(ALL_TOOLS);
+  const jobs = ok(await client.callTool("getJobs", { parentFullName: "team/backend" }));
+  expect(jobs.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ fullName: SEED_JOBS.api })]));
+  expect(ok(await client.callTool("getJob", { jobFullName: SEED_JOBS.api }))).toMatchObject({
+    type: "pipeline",
+  });
+  expect(ok(await client.callTool("getBuild", { jobFullName: SEED_JOBS.api, buildNumber: 4 }))).toMatchObject(
+    {
+      number: 4,
+      result: "FAILURE",
+    },
+  );
+  const log = ok(
+    await client.callTool("getBuildLog", { jobFullName: SEED_JOBS.api, buildNumber: 4, limit: 5 }),
+  );
+  expect(JSON.stringify(log)).toContain("Finished: FAILURE");
+  const built = ok(await client.callTool("triggerBuild", { jobFullName: "hello", waitFor: "finished" }));
+  expect(built).toMatchObject({ state: "finished", result: "SUCCESS" });
+  const queued = ok(await client.callTool("triggerBuild", { jobFullName: SEED_JOBS.slow }));
+  expect(ok(await client.callTool("cancelQueueItem", { queueItemId: queued.queueItemId }))).toMatchObject({
+    cancelled: true,
+  });
+  const created = ok(
+    await client.callTool("createJob", {
+      jobFullName: `team/http-${client.kind}-${Date.now()}`,
+      pipelineScript: "pipeline { agent any; stages { stage('b') { steps { echo 'hi' } } } }",
+    }),
+  );
+  expect(created).toMatchObject({ type: "pipeline" });
+}
+
+describe.each(["sessions", "stateless"] as const)("%s mode", (mode) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer(jenkins.url, mode === "stateless" ? { MCP_STATELESS: "true" } : {});
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it.each(["v2-modern", "v2-legacy", "v1"] satisfies ClientKind[])(
+    "every tool works for a %s client",
+    async (kind) => {
+      const client = await connect(kind, server.url);
+      try {
+        const sessionful = mode === "sessions" && kind !== "v2-modern";
+        expect(client.sessionId() !== undefined).toBe(sessionful);
+        await exerciseEveryTool(client);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+
+  it("delivers progress notifications while triggerBuild waits", async () => {
+    const v1 = new V1Client({ name: "progress", version: "1.0.0" });
+    await v1.connect(new V1Transport(new URL(server.url), { requestInit: { headers: bearer() } }));
+    const messages: string[] = [];
+    const result = await v1.callTool(
+      { name: "triggerBuild", arguments: { jobFullName: "hello", waitFor: "finished" } },
+      undefined,
+      {
+        onprogress: (progress) => messages.push(progress.message ?? ""),
+      },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(messages.length).toBeGreaterThan(0);
+    await v1.close();
+  });
+
+  it("delivers progress notifications to a 2026-07-28 client on the call's own stream", async () => {
+    const client = new Client(
+      { name: "progress", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: bearer() } }),
+    );
+    const messages: string[] = [];
+    const result = await client.callTool(
+      { name: "triggerBuild", arguments: { jobFullName: "hello", waitFor: "finished" } },
+      { onprogress: (progress) => messages.push(progress.message ?? "") },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(messages.length).toBeGreaterThan(0);
+    await client.close();
+  });
+});
+
+describe("stateless mode", () => {
+  it("keeps nothing between requests: no session ids, and GET streams are not offered", async () => {
+    const server = await startServer(jenkins.url, { MCP_STATELESS: "true" });
+    try {
+      const client = await connect("v1", server.url);
+      expect(client.sessionId()).toBeUndefined();
+      ok(await client.callTool("getJob", { jobFullName: "hello" }));
+      await client.close();
+      const get = await fetch(server.url, { headers: { ...bearer(), accept: "text/event-stream" } });
+      expect(get.status).toBe(405);
+      expect(server.logs.some((line) => line.msg === "session opened")).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("many clients", () => {
+  it("serves 100 concurrent sessions, each calling tools", async () => {
+    const server = await startServer(jenkins.url);
+    const started = performance.now();
+    try {
+      const kinds: ClientKind[] = ["v1", "v2-legacy"];
+      const results = await Promise.all(
+        Array.from({ length: 100 }, async (_, index) => {
+          const client = await connect(kinds[index % 2] ?? "v1", server.url);
+          const job = ok(await client.callTool("getJob", { jobFullName: SEED_JOBS.api }));
+          const build = ok(await client.callTool("getBuild", { jobFullName: SEED_JOBS.api }));
+          const sessionId = client.sessionId();
+          await client.close();
+          return { job, build, sessionId };
+        }),
+      );
+      expect(new Set(results.map((result) => result.sessionId)).size).toBe(100);
+      for (const { job, build } of results) {
+        expect(job.fullName).toBe(SEED_JOBS.api);
+        expect(build.number).toBe(5);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      expect(seconds).toBeLessThan(15);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves 2026-07-28 requests concurrently without sessions", async () => {
+    const server = await startServer(jenkins.url);
+    try {
+      const client = await connect("v2-modern", server.url);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => client.callTool("getJob", { jobFullName: "hello" })),
+      );
+      for (const result of results) expect(ok(result).fullName).toBe("hello");
+      await client.close();
+      const raw = await fetch(server.url, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, ...bearer() },
+        body: "{}",
+      });
+      expect(raw.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await server.close();
+    }
+  });
+});
