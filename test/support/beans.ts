@@ -1,0 +1,635 @@
+import { type Auth, authName, CRUMB_FIELD } from "./auth.js";
+import { Bean, type ExportValue, LazyList, levels, OPAQUE, type Prop, prop } from "./export.js";
+import { timeSpan } from "./timespan.js";
+import {
+  type Build,
+  type Cause,
+  Folder,
+  type Item,
+  Job,
+  type ParamDef,
+  type ParamValue,
+  type QueueItem,
+  type Result,
+  type World,
+} from "./world.js";
+
+/** The exported shape of every Jenkins object the simulator serves, class by class as Stapler sees them. */
+
+const RESULT_COLORS: Readonly<Record<Result, string>> = {
+  SUCCESS: "blue",
+  UNSTABLE: "yellow",
+  FAILURE: "red",
+  NOT_BUILT: "notbuilt",
+  ABORTED: "aborted",
+};
+
+/** Run.getIconColor: while building, the previous build's colour with `_anime`. */
+export function buildColor(build: Build): string {
+  if (build.result) return RESULT_COLORS[build.result];
+  const previous = build.previous();
+  return `${previous ? buildColor(previous).replace(/_anime$/, "") : "notbuilt"}_anime`;
+}
+
+export function jobColor(job: Job): string {
+  if (job.disabled) return "disabled";
+  const last = job.builds.at(-1);
+  return last ? buildColor(last) : "notbuilt";
+}
+
+interface Health {
+  readonly score: number;
+  readonly description: string;
+}
+
+/** Job.getBuildStabilityHealthReport over the last five conclusive builds. */
+function stability(job: Job): Health | null {
+  const completed = job.newestFirst().filter((b) => !b.building);
+  if (completed.length === 0) return null;
+  if (!completed.some((b) => b.result === "FAILURE")) {
+    return { score: 100, description: "Build stability: No recent builds failed." };
+  }
+  const recent = completed.filter(
+    (b) => b.result === "SUCCESS" || b.result === "UNSTABLE" || b.result === "FAILURE",
+  );
+  const considered = recent.slice(0, 5);
+  const failed = considered.filter((b) => b.result === "FAILURE").length;
+  const total = considered.length;
+  const summary =
+    failed === 0
+      ? "No recent builds failed."
+      : failed === total
+        ? "All recent builds failed."
+        : `${failed} out of the last ${total} builds failed.`;
+  return { score: Math.floor((100 * (total - failed)) / total), description: `Build stability: ${summary}` };
+}
+
+function jobsBelow(folder: Folder): Job[] {
+  return folder.children
+    .items()
+    .flatMap((item) => (item instanceof Folder ? jobsBelow(item) : item instanceof Job ? [item] : []));
+}
+
+/** WorstChildHealthMetric: the worst job below the folder, when it is not perfect. */
+function worstChild(folder: Folder): Health | null {
+  let worst: Health | null = null;
+  for (const job of jobsBelow(folder)) {
+    const health = stability(job);
+    if (health && (worst === null || health.score < worst.score)) {
+      worst = {
+        score: health.score,
+        description: `Worst health: ${job.fullDisplayName}: ${health.description}`,
+      };
+    }
+  }
+  return worst && worst.score < 100 ? worst : null;
+}
+
+function healthBucket(score: number): string {
+  if (score <= 20) return "00to19";
+  if (score <= 40) return "20to39";
+  if (score <= 60) return "40to59";
+  if (score <= 80) return "60to79";
+  return "80plus";
+}
+
+function healthBean(health: Health): Bean {
+  const bucket = healthBucket(health.score);
+  return new Bean(
+    "hudson.model.HealthReport",
+    levels([
+      prop("description", 2, () => health.description),
+      prop("iconClassName", 2, () => `icon-health-${bucket}`),
+      prop("iconUrl", 2, () => `health-${bucket}.png`),
+      prop("score", 2, () => health.score),
+    ]),
+  );
+}
+
+const PARAM_VALUE_CLASSES: Readonly<Record<ParamValue["type"], string>> = {
+  string: "hudson.model.StringParameterValue",
+  choice: "hudson.model.StringParameterValue",
+  boolean: "hudson.model.BooleanParameterValue",
+  password: "hudson.model.PasswordParameterValue",
+};
+
+const PARAM_DEFINITION_CLASSES: Readonly<Record<ParamDef["type"], string>> = {
+  string: "hudson.model.StringParameterDefinition",
+  choice: "hudson.model.ChoiceParameterDefinition",
+  boolean: "hudson.model.BooleanParameterDefinition",
+  password: "hudson.model.PasswordParameterDefinition",
+};
+
+/** A parameter value; PasswordParameterValue exports no value at all. */
+function paramValueBean(value: ParamValue): Bean {
+  const own = value.type === "password" ? [] : [prop("value", 4, () => value.value)];
+  return new Bean(PARAM_VALUE_CLASSES[value.type], levels([prop("name", 3, () => value.name)], own));
+}
+
+export function defaultValue(def: ParamDef): ParamValue {
+  const value = def.type === "boolean" ? def.defaultValue === "true" : def.defaultValue;
+  return { type: def.type, name: def.name, value };
+}
+
+function paramDefinitionBean(def: ParamDef): Bean {
+  const own = def.type === "choice" ? [prop("choices", 3, () => [...(def.choices ?? [])])] : [];
+  return new Bean(
+    PARAM_DEFINITION_CLASSES[def.type],
+    levels(
+      [
+        prop("defaultParameterValue", 3, () => paramValueBean(defaultValue(def))),
+        prop("description", 3, () => def.description),
+        prop("name", 3, () => def.name),
+        prop("type", 3, () => PARAM_DEFINITION_CLASSES[def.type].replace("hudson.model.", "")),
+      ],
+      own,
+    ),
+  );
+}
+
+function parametersPropertyBean(job: Job): Bean {
+  return new Bean(
+    "hudson.model.ParametersDefinitionProperty",
+    levels([prop("parameterDefinitions", 2, () => job.params.map(paramDefinitionBean))]),
+  );
+}
+
+function causeBean(cause: Cause): Bean {
+  return new Bean(
+    "hudson.model.Cause$UserIdCause",
+    levels(
+      [prop("shortDescription", 3, () => `Started by user ${cause.userName}`)],
+      [prop("userId", 3, () => cause.userId), prop("userName", 3, () => cause.userName)],
+    ),
+  );
+}
+
+function causeActionBean(causes: readonly Cause[]): Bean {
+  return new Bean("hudson.model.CauseAction", levels([prop("causes", 2, () => causes.map(causeBean))]));
+}
+
+function parametersActionBean(values: readonly ParamValue[]): Bean {
+  return new Bean(
+    "hudson.model.ParametersAction",
+    levels([prop("parameters", 2, () => values.map(paramValueBean))]),
+  );
+}
+
+function viewBean(className: string, name: string, url: string): Bean {
+  return new Bean(
+    className,
+    levels([
+      prop("description", 1, () => null),
+      prop("jobs", 1, () => []),
+      prop("name", 2, () => name),
+      prop("property", 1, () => [], { inline: true }),
+      prop("url", 2, () => url),
+    ]),
+  );
+}
+
+export class Beans {
+  constructor(
+    private readonly world: World,
+    private readonly baseUrl: string,
+  ) {}
+
+  item(item: Item): Bean {
+    if (item instanceof Job) return item.kind === "pipeline" ? this.workflowJob(item) : this.freestyle(item);
+    if (item instanceof Folder) return this.folder(item);
+    throw new Error(`Unknown item ${item.fullName}`);
+  }
+
+  private itemLevel(item: Item): Prop[] {
+    return [
+      prop("description", 1, () => item.description),
+      prop("displayName", 1, () => item.displayName),
+      prop("displayNameOrNull", 1, () => item.displayNameOrNull),
+      prop("fullDisplayName", 1, () => item.fullDisplayName),
+      prop("fullName", 1, () => item.fullName),
+      prop("name", 999, () => item.name),
+      prop("url", 999, () => this.baseUrl + item.urlPath),
+    ];
+  }
+
+  private jobActions(job: Job): ExportValue[] {
+    const params = job.params.length ? [parametersPropertyBean(job)] : [];
+    return [
+      ...params,
+      OPAQUE,
+      OPAQUE,
+      new Bean("com.cloudbees.plugins.credentials.ViewCredentialsAction", []),
+    ];
+  }
+
+  private jobLevel(job: Job): Prop[] {
+    const link = (name: string) => () => this.buildOrNull(job.permalink(name));
+    return [
+      prop("allBuilds", -2, () => {
+        const newest = job.newestFirst();
+        return new LazyList(newest.length, (i) => this.buildOrNull(newest[i]));
+      }),
+      prop("buildable", 1, () => job.buildable),
+      prop("builds", 1, () =>
+        job
+          .newestFirst()
+          .slice(0, 100)
+          .map((b) => this.build(b)),
+      ),
+      prop("color", 2, () => jobColor(job)),
+      prop("firstBuild", 1, () => this.buildOrNull(job.builds[0])),
+      prop("healthReport", 1, () => this.healthReports(stability(job)), {
+        declared: "hudson.model.HealthReport",
+      }),
+      prop("inQueue", 1, () => this.world.queue.some((q) => q.job === job)),
+      prop("keepDependencies", 1, () => false),
+      prop("lastBuild", 1, link("lastBuild")),
+      prop("lastCompletedBuild", 1, link("lastCompletedBuild")),
+      prop("lastFailedBuild", 1, link("lastFailedBuild")),
+      prop("lastStableBuild", 1, link("lastStableBuild")),
+      prop("lastSuccessfulBuild", 1, link("lastSuccessfulBuild")),
+      prop("lastUnstableBuild", 1, link("lastUnstableBuild")),
+      prop("lastUnsuccessfulBuild", 1, link("lastUnsuccessfulBuild")),
+      prop("nextBuildNumber", 1, () => job.nextBuildNumber),
+      prop("property", 1, () => (job.params.length ? [parametersPropertyBean(job)] : []), { inline: true }),
+      prop("queueItem", 1, () => {
+        const queued = this.world.queueItems().find((q) => q.job === job);
+        return queued ? this.queueItem(queued) : null;
+      }),
+    ];
+  }
+
+  private healthReports(health: Health | null): Bean[] {
+    return health ? [healthBean(health)] : [];
+  }
+
+  private freestyle(job: Job): Bean {
+    return new Bean(
+      "hudson.model.FreeStyleProject",
+      levels([prop("actions", 1, () => this.jobActions(job))], this.itemLevel(job), this.jobLevel(job), [
+        prop("concurrentBuild", 1, () => job.concurrent),
+        prop("disabled", 1, () => job.disabled),
+        prop("downstreamProjects", 1, () => []),
+        prop("labelExpression", 1, () => null),
+        prop("scm", 1, () => new Bean("hudson.scm.NullSCM", [])),
+        prop("upstreamProjects", 1, () => []),
+      ]),
+    );
+  }
+
+  private workflowJob(job: Job): Bean {
+    const jobLevel = this.jobLevel(job);
+    return new Bean(
+      "org.jenkinsci.plugins.workflow.job.WorkflowJob",
+      levels([prop("actions", 1, () => this.jobActions(job))], this.itemLevel(job), jobLevel, [
+        prop("concurrentBuild", 1, () => job.concurrent),
+        prop("disabled", 1, () => job.disabled),
+        ...jobLevel.filter((p) => p.name === "inQueue" || p.name === "queueItem"),
+        prop("resumeBlocked", 1, () => false),
+      ]),
+    );
+  }
+
+  private folder(folder: Folder): Bean {
+    const isFolder = folder.kind === "folder";
+    const view = isFolder
+      ? viewBean("hudson.model.AllView", "All", this.baseUrl + folder.urlPath)
+      : viewBean(
+          "jenkins.branch.MultiBranchProjectViewHolder$ViewImpl",
+          "default",
+          this.baseUrl + folder.urlPath,
+        );
+    const children = folder.children.items();
+    const folderLevel = [
+      prop("healthReport", 1, () => this.healthReports(worstChild(folder)), {
+        declared: "hudson.model.HealthReport",
+      }),
+      prop("jobs", 1, () => new LazyList(children.length, (i) => this.itemOrNull(children[i]))),
+      prop("primaryView", 1, () => view),
+      prop("views", 1, () => [view]),
+    ];
+    const actions = [prop("actions", 1, () => [OPAQUE, OPAQUE])];
+    if (isFolder) {
+      return new Bean(
+        "com.cloudbees.hudson.plugins.folder.Folder",
+        levels(actions, this.itemLevel(folder), folderLevel),
+      );
+    }
+    return new Bean(
+      "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject",
+      levels(
+        actions,
+        this.itemLevel(folder),
+        folderLevel,
+        [prop("buildable", 1, () => true)],
+        [prop("sources", 1, () => [])],
+      ),
+    );
+  }
+
+  private itemOrNull(item: Item | undefined): Bean | null {
+    return item ? this.item(item) : null;
+  }
+
+  private buildOrNull(build: Build | undefined): Bean | null {
+    return build ? this.build(build) : null;
+  }
+
+  build(build: Build): Bean {
+    const pipeline = build.job.kind === "pipeline";
+    const runLevel = [
+      prop("artifacts", 1, () => []),
+      prop("building", 1, () => build.building),
+      prop("description", 1, () => null),
+      prop("displayName", 1, () => `#${build.number}`),
+      prop("duration", 1, () => build.duration),
+      prop("estimatedDuration", 1, () => build.execution?.estimatedDuration ?? build.job.estimatedDuration()),
+      prop("executor", 1, () => (build.building ? this.executor(pipeline, build) : null)),
+      prop("fullDisplayName", 1, () => build.fullDisplayName),
+      prop("id", 1, () => String(build.number)),
+      prop("inProgress", 1, () => build.building),
+      prop("keepLog", 1, () => false),
+      prop("number", 2, () => build.number),
+      prop("queueId", 1, () => build.queueId),
+      prop("result", 1, () => build.result),
+      prop("timestamp", 1, () => build.timestamp),
+      prop("url", 2, () => this.baseUrl + build.url),
+    ];
+    const actions = [prop("actions", 1, () => this.buildActions(build))];
+    if (!pipeline) {
+      return new Bean(
+        "hudson.model.FreeStyleBuild",
+        levels(actions, runLevel, [
+          prop("builtOn", 1, () => ""),
+          prop("changeSet", 1, () => emptyChangeSet()),
+          prop("culprits", 1, () => []),
+        ]),
+      );
+    }
+    const sibling = (other: Build | undefined) => () => (other ? this.build(other) : null);
+    return new Bean(
+      "org.jenkinsci.plugins.workflow.job.WorkflowRun",
+      levels(actions, runLevel, [
+        prop("changeSets", 1, () => []),
+        prop("culprits", 1, () => []),
+        prop("inProgress", 1, () => build.building),
+        prop("nextBuild", 1, sibling(build.next()), {
+          declared: "org.jenkinsci.plugins.workflow.job.WorkflowRun",
+        }),
+        prop("previousBuild", 1, sibling(build.previous()), {
+          declared: "org.jenkinsci.plugins.workflow.job.WorkflowRun",
+        }),
+      ]),
+    );
+  }
+
+  private buildActions(build: Build): ExportValue[] {
+    const params = build.params ? [parametersActionBean(build.params)] : [];
+    const tests = build.testResult;
+    const testAction = tests
+      ? [
+          new Bean(
+            "hudson.tasks.junit.TestResultAction",
+            levels([
+              prop("failCount", 2, () => tests.failCount),
+              prop("skipCount", 2, () => tests.skipCount),
+              prop("totalCount", 2, () => tests.totalCount),
+              prop("urlName", 2, () => "testReport"),
+            ]),
+          ),
+        ]
+      : [];
+    const flowGraph =
+      build.job.kind === "pipeline"
+        ? [new Bean("org.jenkinsci.plugins.workflow.job.views.FlowGraphAction", [])]
+        : [];
+    return [
+      ...params,
+      causeActionBean(build.causes),
+      OPAQUE,
+      OPAQUE,
+      ...testAction,
+      OPAQUE,
+      ...flowGraph,
+      OPAQUE,
+    ];
+  }
+
+  private executor(oneOff: boolean, build: Build): Bean {
+    const elapsed = this.world.now() - build.timestamp;
+    const estimate = build.execution?.estimatedDuration ?? -1;
+    return new Bean(
+      oneOff ? "hudson.model.OneOffExecutor" : "hudson.model.Executor",
+      levels([
+        prop("currentExecutable", 1, () => this.build(build)),
+        prop("idle", 1, () => false),
+        prop("likelyStuck", 1, () => false),
+        prop("number", 1, () => 0),
+        prop("progress", 1, () => (estimate > 0 ? Math.min(99, Math.floor((100 * elapsed) / estimate)) : -1)),
+      ]),
+    );
+  }
+
+  queueItem(item: QueueItem): Bean {
+    const actions = [
+      ...(item.params ? [parametersActionBean(item.params)] : []),
+      causeActionBean(item.causes),
+    ] satisfies ExportValue[];
+    const common = levels(
+      [prop("actions", 1, () => actions)],
+      [
+        prop("blocked", 999, () => item.state === "blocked"),
+        prop("buildable", 999, () => item.state === "buildable"),
+        prop("id", 999, () => item.id),
+        prop("inQueueSince", 999, () => item.inQueueSince),
+        prop("params", 999, () => (item.params ?? []).map(shortDescription).join("")),
+        prop("stuck", 999, () => false),
+        prop("task", 999, () => this.item(item.job)),
+        prop("url", 999, () => item.url),
+        prop("why", 999, () => this.why(item)),
+      ],
+    );
+    switch (item.state) {
+      case "waiting":
+        return new Bean("hudson.model.Queue$WaitingItem", [
+          ...common,
+          prop("timestamp", 999, () => item.due),
+        ]);
+      case "blocked":
+        return new Bean("hudson.model.Queue$BlockedItem", [
+          ...common,
+          prop("buildableStartMilliseconds", 999, () => item.buildableSince),
+        ]);
+      case "buildable":
+        return new Bean("hudson.model.Queue$BuildableItem", [
+          ...common,
+          prop("buildableStartMilliseconds", 999, () => item.buildableSince),
+          prop("pending", 999, () => false),
+        ]);
+      case "left":
+        return new Bean("hudson.model.Queue$LeftItem", [
+          ...common,
+          prop("cancelled", 999, () => item.cancelled),
+          prop("executable", 999, () => (item.build ? this.build(item.build) : null)),
+        ]);
+    }
+  }
+
+  /** Queue.Item.getWhy for each state. */
+  private why(item: QueueItem): string | null {
+    switch (item.state) {
+      case "waiting": {
+        const left = item.due - this.world.now();
+        return left >= 0 ? `In the quiet period. Expires in ${timeSpan(left)}` : "Finished waiting";
+      }
+      case "blocked": {
+        const running = this.world.blockingBuild(item.job);
+        if (!running) return "???";
+        const remaining = this.world.estimatedRemaining(running);
+        const eta = remaining > 0 ? timeSpan(remaining) : "N/A";
+        return `Build #${running.number} is already in progress (ETA: ${eta})`;
+      }
+      case "buildable":
+        return "Waiting for next available executor";
+      case "left":
+        return null;
+    }
+  }
+
+  queue(): Bean {
+    return new Bean(
+      "hudson.model.Queue",
+      levels([
+        prop("discoverableItems", 1, () => [], { inline: true }),
+        prop("items", 1, () => this.world.queueItems().map((q) => this.queueItem(q)), { inline: true }),
+      ]),
+    );
+  }
+
+  root(): Bean {
+    const view = viewBean("hudson.model.AllView", "all", this.baseUrl);
+    const items = this.world.root.items();
+    return new Bean(
+      "hudson.model.Hudson",
+      levels(
+        [
+          prop("assignedLabels", 1, () => [labelBean("built-in")], {
+            declared: "hudson.model.labels.LabelAtom",
+          }),
+          prop("mode", 1, () => "NORMAL"),
+          prop("nodeDescription", 1, () => "the Jenkins controller's built-in node"),
+          prop("nodeName", 999, () => ""),
+          prop("numExecutors", 1, () => this.world.options.executors),
+        ],
+        [
+          prop("description", 1, () => null),
+          prop("jobs", 1, () => new LazyList(items.length, (i) => this.itemOrNull(items[i]))),
+          prop("overallLoad", 1, () => new Bean("hudson.model.OverallLoadStatistics", []), {
+            declared: "hudson.model.OverallLoadStatistics",
+          }),
+          prop("primaryView", 1, () => view),
+          prop("quietDownReason", 1, () => null),
+          prop("quietingDown", 1, () => false),
+          prop("slaveAgentPort", 1, () => 50000),
+          prop("unlabeledLoad", 1, () => new Bean("jenkins.model.UnlabeledLoadStatistics", [])),
+          prop("url", 1, () => this.baseUrl),
+          prop("useCrumbs", 1, () => true),
+          prop("useSecurity", 1, () => true),
+          prop("views", 1, () => [view]),
+        ],
+      ),
+    );
+  }
+
+  computers(): Bean {
+    const total = this.world.options.executors;
+    const busy = total - Math.max(0, this.world.freeExecutors());
+    return new Bean(
+      "hudson.model.ComputerSet",
+      levels([
+        prop("busyExecutors", 1, () => busy),
+        prop("computer", 1, () => [this.computer(true, busy), this.computer(false, 0)], { inline: true }),
+        prop("displayName", 1, () => "Nodes"),
+        prop("totalExecutors", 1, () => total),
+      ]),
+    );
+  }
+
+  private computer(builtIn: boolean, busy: number): Bean {
+    const executors = builtIn ? this.world.options.executors : 1;
+    return new Bean(
+      builtIn ? "hudson.model.Hudson$MasterComputer" : "hudson.slaves.SlaveComputer",
+      levels(
+        [prop("actions", 1, () => [])],
+        [
+          prop("assignedLabels", 1, () => [labelBean(builtIn ? "built-in" : "linux")], {
+            declared: "hudson.model.labels.LabelAtom",
+          }),
+          prop("description", 1, () =>
+            builtIn ? "the Jenkins controller's built-in node" : "Linux build agent",
+          ),
+          prop("displayName", 1, () => (builtIn ? "Built-In Node" : "agent-1")),
+          prop("executors", 1, () => Array.from({ length: executors }, (_, i) => executorStub(i, i < busy)), {
+            declared: "hudson.model.Executor",
+          }),
+          prop("icon", 1, () => (builtIn ? "symbol-computer" : "symbol-computer-offline")),
+          prop("iconClassName", 1, () => (builtIn ? "symbol-computer" : "symbol-computer-offline")),
+          prop("idle", 1, () => busy === 0),
+          prop("jnlpAgent", 1, () => !builtIn),
+          prop("launchSupported", 1, () => true),
+          prop("loadStatistics", 1, () => new Bean("hudson.model.Label$1", [])),
+          prop("manualLaunchAllowed", 1, () => true),
+          prop("numExecutors", 1, () => executors),
+          prop("offline", 1, () => !builtIn),
+          prop("offlineCause", 1, () => null),
+          prop("offlineCauseReason", 1, () => ""),
+          prop("oneOffExecutors", 1, () => []),
+          prop("temporarilyOffline", 1, () => false),
+        ],
+      ),
+    );
+  }
+
+  whoAmI(auth: Auth): Bean {
+    return new Bean(
+      "hudson.security.WhoAmI",
+      levels([
+        prop("anonymous", 1, () => auth.user === null),
+        prop("authenticated", 1, () => true),
+        prop("authorities", 1, () => (auth.user ? ["authenticated"] : ["anonymous"])),
+        prop("name", 1, () => authName(auth)),
+      ]),
+    );
+  }
+
+  crumb(crumb: string): Bean {
+    return new Bean(
+      "hudson.security.csrf.DefaultCrumbIssuer",
+      levels([prop("crumb", 1, () => crumb), prop("crumbRequestField", 1, () => CRUMB_FIELD)]),
+    );
+  }
+}
+
+function shortDescription(value: ParamValue): string {
+  return value.type === "password" ? `\n${value.name}=****` : `\n${value.name}=${String(value.value)}`;
+}
+
+function labelBean(name: string): Bean {
+  return new Bean("hudson.model.labels.LabelAtom", [prop("name", 2, () => name)]);
+}
+
+function executorStub(number: number, busy: boolean): Bean {
+  return new Bean(
+    "hudson.model.Executor",
+    levels([
+      prop("idle", 1, () => !busy),
+      prop("likelyStuck", 1, () => false),
+      prop("number", 1, () => number),
+      prop("progress", 1, () => -1),
+    ]),
+  );
+}
+
+function emptyChangeSet(): Bean {
+  return new Bean("hudson.scm.EmptyChangeLogSet", [prop("items", 2, () => []), prop("kind", 2, () => null)]);
+}

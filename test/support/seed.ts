@@ -1,0 +1,226 @@
+import { SIMULATOR_USERS } from "./auth.js";
+import { buildHeader, buildStepLines, completeLog } from "./build-logs.js";
+import { GeneratedLog, GrowingLog } from "./logs.js";
+import {
+  Build,
+  type Cause,
+  type Job,
+  type ParamDef,
+  type ParamValue,
+  type Result,
+  type TestResult,
+  type World,
+} from "./world.js";
+
+/** The default world, shared by tests and the demo. */
+
+export const SEED_JOBS = {
+  hello: "hello",
+  api: "team/backend/api",
+  deployApi: "team/backend/deploy-api",
+  web: "team/frontend/web",
+  disabled: "disabled-job",
+  multibranch: "mb",
+  mbMain: "mb/main",
+  mbFeature: "mb/feature%2Flogin",
+  bigLog: "big-log",
+  slow: "slow",
+  bigFolder: "big-folder",
+  longRunning: "long-running",
+} as const;
+
+/** `big-folder` holds job-00000 .. job-09999. */
+export const BIG_FOLDER_SIZE = 10_000;
+
+/** big-log #1: this many generated 100-byte lines (about 200 MB), see `bigLogLine`. */
+export const BIG_LOG_LINES = 2_000_000;
+
+/** team/backend/api #4 failed its tests. */
+export const API_FAILED_TESTS: TestResult = { totalCount: 120, failCount: 2, skipCount: 3 };
+
+/** A BRANCH value that makes team/backend/api fail. */
+export const API_FAILING_BRANCH = "broken";
+
+export const API_PARAMS: readonly ParamDef[] = [
+  { type: "string", name: "BRANCH", description: "Git branch to build", defaultValue: "main" },
+  { type: "boolean", name: "DEPLOY", description: "Deploy after the build", defaultValue: "false" },
+  {
+    type: "choice",
+    name: "ENV",
+    description: "Target environment",
+    defaultValue: "dev",
+    choices: ["dev", "staging", "prod"],
+  },
+  {
+    type: "password",
+    name: "API_TOKEN",
+    description: "Token for the deploy API",
+    defaultValue: "s3cr3t-default",
+  },
+];
+
+const HOUR = 3_600_000;
+const ADMIN: Cause = { userId: SIMULATOR_USERS.admin.id, userName: SIMULATOR_USERS.admin.fullName };
+
+interface PastBuild {
+  result: Result;
+  hoursAgo: number;
+  durationMs: number;
+  params?: Readonly<Record<string, string | boolean>>;
+  steps?: readonly string[];
+  testResult?: TestResult;
+}
+
+function apiValues(job: Job, given: Readonly<Record<string, string | boolean>>): ParamValue[] {
+  return job.params.map((def) => {
+    const value =
+      given[def.name] ?? (def.type === "boolean" ? def.defaultValue === "true" : def.defaultValue);
+    return { type: def.type, name: def.name, value };
+  });
+}
+
+/** Adds a finished build with a complete log, as if it ran `hoursAgo`. */
+function addPastBuild(world: World, job: Job, past: PastBuild): Build {
+  const params = job.params.length ? apiValues(job, past.params ?? {}) : null;
+  const start = world.now() - past.hoursAgo * HOUR;
+  const build = new Build(job, job.nextBuildNumber++, world.allocateQueueId(), start, [ADMIN], params);
+  const log = new GrowingLog();
+  log.append(completeLog(build, past.result, past.steps ?? buildStepLines(job, 6)));
+  build.log = log;
+  build.result = past.result;
+  build.duration = past.durationMs;
+  build.testResult = past.testResult ?? null;
+  job.builds.push(build);
+  return build;
+}
+
+const FAILED_TEST_STEPS = [
+  "+ ./gradlew build\n",
+  "> Task :compileJava\n",
+  "> Task :test\n",
+  "\n",
+  "ApiControllerTest > rejectsExpiredToken() FAILED\n",
+  "    org.opentest4j.AssertionFailedError: expected: <401> but was: <500>\n",
+  "        at app//com.example.api.ApiControllerTest.rejectsExpiredToken(ApiControllerTest.java:88)\n",
+  "\n",
+  "ApiControllerTest > listsProjects() FAILED\n",
+  '    java.lang.NullPointerException: Cannot invoke "Project.id()" because "project" is null\n',
+  "\n",
+  "120 tests completed, 2 failed, 3 skipped\n",
+  "\u001b[31mFAILURE: Build failed with an exception.\u001b[0m\n",
+  "* What went wrong:\n",
+  "Execution failed for task ':test'.\n",
+  "> There were failing tests. See the report at: file:///var/jenkins_home/workspace/team/backend/api/build/reports/tests/test/index.html\n",
+];
+
+function seedTeam(world: World): void {
+  for (const folder of ["team", "team/backend", "team/frontend"]) world.addFolder(folder);
+  const api = world.addJob(SEED_JOBS.api, {
+    kind: "pipeline",
+    params: API_PARAMS,
+    description: "Builds and deploys the public API",
+    outcome: (p) => (p.BRANCH === API_FAILING_BRANCH ? "FAILURE" : "SUCCESS"),
+  });
+  const history: PastBuild[] = [
+    { result: "SUCCESS", hoursAgo: 96, durationMs: 184_000 },
+    {
+      result: "SUCCESS",
+      hoursAgo: 72,
+      durationMs: 176_000,
+      params: { BRANCH: "feature/payments", ENV: "staging" },
+    },
+    { result: "UNSTABLE", hoursAgo: 48, durationMs: 190_000, params: { DEPLOY: true } },
+    {
+      result: "FAILURE",
+      hoursAgo: 24,
+      durationMs: 95_000,
+      params: { BRANCH: "release/2.0", ENV: "prod", DEPLOY: true },
+      steps: FAILED_TEST_STEPS,
+      testResult: API_FAILED_TESTS,
+    },
+    { result: "SUCCESS", hoursAgo: 2, durationMs: 181_000, params: { API_TOKEN: "rotated-token-value" } },
+  ];
+  for (const past of history) addPastBuild(world, api, past);
+  const deploy = world.addJob(SEED_JOBS.deployApi, {
+    kind: "pipeline",
+    description: "Deploys the API",
+    params: [
+      {
+        type: "choice",
+        name: "TARGET",
+        description: "Where to deploy",
+        defaultValue: "dev",
+        choices: ["dev", "staging", "prod"],
+      },
+    ],
+  });
+  addPastBuild(world, deploy, {
+    result: "SUCCESS",
+    hoursAgo: 20,
+    durationMs: 42_000,
+    params: { TARGET: "staging" },
+  });
+  const web = world.addJob(SEED_JOBS.web, { description: "Frontend" });
+  addPastBuild(world, web, { result: "SUCCESS", hoursAgo: 30, durationMs: 61_000 });
+  addPastBuild(world, web, { result: "UNSTABLE", hoursAgo: 5, durationMs: 64_000 });
+}
+
+function seedMultibranch(world: World): void {
+  world.addFolder(SEED_JOBS.multibranch, "multibranch");
+  for (const [fullName, display] of [
+    [SEED_JOBS.mbMain, "main"],
+    [SEED_JOBS.mbFeature, "feature/login"],
+  ] as const) {
+    const branch = world.addJob(fullName, {
+      kind: "pipeline",
+      readOnly: true,
+      displayName: display,
+      description: null,
+    });
+    addPastBuild(world, branch, { result: "SUCCESS", hoursAgo: 10, durationMs: 33_000 });
+  }
+}
+
+function seedBigLog(world: World): void {
+  const job = world.addJob(SEED_JOBS.bigLog, { description: "Produces a very large log" });
+  const build = new Build(
+    job,
+    job.nextBuildNumber++,
+    world.allocateQueueId(),
+    world.now() - 3 * HOUR,
+    [ADMIN],
+    null,
+  );
+  build.log = new GeneratedLog(
+    `${buildHeader(build)}+ ./generate-report.sh\n`,
+    BIG_LOG_LINES,
+    "Finished: SUCCESS\n",
+  );
+  build.result = "SUCCESS";
+  build.duration = 1_800_000;
+  job.builds.push(build);
+}
+
+/** Creates the default world (see SEED_JOBS). */
+export function seedWorld(world: World): void {
+  const hello = world.addJob(SEED_JOBS.hello, { description: "Says hello" });
+  addPastBuild(world, hello, { result: "SUCCESS", hoursAgo: 50, durationMs: 1_200 });
+  addPastBuild(world, hello, { result: "FAILURE", hoursAgo: 26, durationMs: 900 });
+  addPastBuild(world, hello, { result: "SUCCESS", hoursAgo: 1, durationMs: 1_100 });
+  seedTeam(world);
+  const disabled = world.addJob(SEED_JOBS.disabled, { disabled: true, description: "Switched off" });
+  addPastBuild(world, disabled, { result: "SUCCESS", hoursAgo: 400, durationMs: 5_000 });
+  seedMultibranch(world);
+  seedBigLog(world);
+  world.addJob(SEED_JOBS.slow, { quietPeriodMs: HOUR, description: "Waits an hour in the queue" });
+  const bigFolder = world.addFolder(SEED_JOBS.bigFolder);
+  for (let i = 0; i < BIG_FOLDER_SIZE; i++) {
+    world.addJobTo(bigFolder, `job-${String(i).padStart(5, "0")}`, {});
+  }
+  world.addJob(SEED_JOBS.longRunning, {
+    kind: "pipeline",
+    durationMs: 60_000,
+    lineIntervalMs: 100,
+    description: "Runs for a minute, a line every 100 ms",
+  });
+}
