@@ -45,6 +45,8 @@ const MIN_TAIL_BYTES = 64 * 1024;
 const TAIL_BYTES_PER_LINE = 200;
 /** A tail window never grows past this: a log of a few huge lines is shown cut, not downloaded. */
 const MAX_TAIL_BYTES = 16 * 1024 * 1024;
+/** How far back the unterminated last line of a finished log is looked for. */
+const LAST_LINE_PROBE_BYTES = 4096;
 
 interface PlainAnswer {
   /** X-Text-Size: the stored length (or, before 2.509 on a running build, where the text stops). */
@@ -172,9 +174,9 @@ export class LogReader {
     const start = meta.start ?? 0;
     const end = meta.end ?? start;
     const building = meta.completed === false;
-    const splitter = new LineSplitter();
-    const lines = splitter.push(parts.get("text") ?? Buffer.alloc(0));
-    const last = building ? undefined : splitter.finish();
+    const lines = new LineSplitter().push(parts.get("text") ?? Buffer.alloc(0));
+    // The streaming text holds back a last line without a newline, even in a finished log.
+    const last = building || end === 0 ? undefined : await this.unterminatedLastLine(target, end);
     if (last) lines.push(last);
     const shown = lines.slice(-count);
     const skipped = lines.length - shown.length;
@@ -240,6 +242,21 @@ export class LogReader {
           : { offset: answer.size, skipLines: 0 },
       },
     };
+  }
+
+  /**
+   * The last line of a finished log when it has no newline, from one small plain read of the log's
+   * last bytes (console notes kept, so the newline before the line is found whatever it holds).
+   */
+  private async unterminatedLastLine(target: LogTarget, end: number): Promise<Line | undefined> {
+    // Most logs end with a newline: asking for the last byte alone settles it.
+    const lastByte = await this.openPlain(target, end - 1);
+    if (/^\r?\n$/.test(await lastByte.body.text())) return undefined;
+    const answer = await this.openPlain(target, Math.max(0, end - LAST_LINE_PROBE_BYTES));
+    const splitter = new LineSplitter();
+    answer.body.on("error", () => undefined);
+    for await (const chunk of answer.body) splitter.push(chunk as Buffer);
+    return splitter.finish();
   }
 
   /** Stored size of the log: a HEAD on progressive text, whose X-Text-Size is the end offset. */

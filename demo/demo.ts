@@ -1,0 +1,153 @@
+/**
+ * `npm run demo`: starts the built-in Jenkins sandbox (the simulator the tests use, with its seeded
+ * world), runs the real jenkins-mcp CLI against it and takes a short tour through a real MCP client,
+ * printing each call and its answer. Then it says how to point Claude Desktop or the MCP Inspector
+ * at the same sandbox, and keeps the sandbox up while a person is at the terminal.
+ */
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { SIMULATOR_USERS } from "../test/support/auth.js";
+import { JenkinsSimulator } from "../test/support/jenkins-simulator.js";
+
+// Compiled to dist-sandbox/demo/demo.js: the CLI is two levels up, in dist/.
+const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const SANDBOX_PORT = 8787;
+
+const { values: flags } = parseArgs({
+  options: { keep: { type: "boolean" }, "no-keep": { type: "boolean" }, port: { type: "string" } },
+});
+const keep = flags.keep ?? (!flags["no-keep"] && process.stdin.isTTY === true);
+
+const out = (text = "") => process.stdout.write(`${text}\n`);
+const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
+
+async function startSandbox(): Promise<JenkinsSimulator> {
+  const port = Number(flags.port ?? SANDBOX_PORT);
+  try {
+    return await JenkinsSimulator.start({ port, quietPeriodMs: 1500, buildDurationMs: 2500 });
+  } catch {
+    // The fixed port is taken (another demo?): any free port will do.
+    return JenkinsSimulator.start({ port: 0, quietPeriodMs: 1500, buildDurationMs: 2500 });
+  }
+}
+
+function serverEnv(url: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    JENKINS_URL: url,
+    JENKINS_USER: SIMULATOR_USERS.admin.id,
+    JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+    LOG_LEVEL: "warn",
+  };
+}
+
+async function tour(client: Client): Promise<void> {
+  const call = async (name: string, args: Record<string, unknown>, note: string) => {
+    out();
+    out(bold(`▶ ${note}`));
+    out(`  ${name} ${JSON.stringify(args)}`);
+    const result = await client.callTool(
+      { name, arguments: args },
+      { onprogress: (update) => out(`  … ${update.message ?? update.progress}`), timeout: 90_000 },
+    );
+    const text = (result.content as Array<{ type: string; text?: string }>)
+      .filter((block) => block.type === "text")
+      .map((block) => block.text)
+      .join("\n");
+    out(text.replace(/^/gm, result.isError ? "  ✗ " : "  │ "));
+    return result.structuredContent as Record<string, unknown> | undefined;
+  };
+
+  await call("getJobs", {}, "What is on this Jenkins?");
+  await call("getJob", { jobFullName: "team/backend/api" }, "What does team/backend/api take?");
+  await call(
+    "triggerBuild",
+    { jobFullName: "team/backend/api", parameters: { BRANCH: "release", ENV: "production" } },
+    "A mistake: a choice outside its choices is refused before anything is sent",
+  );
+  const build = await call(
+    "triggerBuild",
+    { jobFullName: "team/backend/api", parameters: { BRANCH: "main", ENV: "staging" }, waitFor: "finished" },
+    "Trigger it with parameters and wait for the result",
+  );
+  await call(
+    "getBuildLog",
+    { jobFullName: "team/backend/api", buildNumber: build?.buildNumber ?? "lastBuild", limit: 8 },
+    "Read the last lines of its log",
+  );
+  await call(
+    "getBuildLog",
+    { jobFullName: "big-log", limit: 3 },
+    "The tail of a 200 MB log costs a few kilobytes",
+  );
+  const queued = await call(
+    "triggerBuild",
+    { jobFullName: "slow" },
+    "Queue a build of a job with a long quiet period",
+  );
+  await call("cancelQueueItem", { queueItemId: queued?.queueItemId }, "Cancel it while it waits");
+  await call(
+    "createJob",
+    {
+      jobFullName: "team/nightly",
+      pipelineScript: "pipeline { agent any; stages { stage('Test') { steps { sh 'make test' } } } }",
+    },
+    "Create a pipeline job",
+  );
+}
+
+function printHowToConnect(url: string): void {
+  const env = serverEnv(url);
+  const config = {
+    mcpServers: {
+      "jenkins-sandbox": {
+        command: "node",
+        args: [CLI],
+        env: {
+          JENKINS_URL: env.JENKINS_URL,
+          JENKINS_USER: env.JENKINS_USER,
+          JENKINS_API_TOKEN: env.JENKINS_API_TOKEN,
+        },
+      },
+    },
+  };
+  out();
+  out(bold(`The sandbox Jenkins is at ${url} (user admin, API token ${SIMULATOR_USERS.admin.apiToken}).`));
+  out("Point Claude Desktop (claude_desktop_config.json) or an IDE at it with:");
+  out(JSON.stringify(config, null, 2));
+  out();
+  out("Or explore it with the MCP Inspector (Node 22 or later):");
+  out(
+    `  JENKINS_URL=${url} JENKINS_USER=admin JENKINS_API_TOKEN=${SIMULATOR_USERS.admin.apiToken} npx @modelcontextprotocol/inspector node ${CLI}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox();
+  const client = new Client({ name: "jenkins-mcp-demo", version: "1.0.0" });
+  try {
+    out(bold(`Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox.url) }),
+    );
+    await tour(client);
+  } finally {
+    await client.close();
+  }
+  printHowToConnect(sandbox.url);
+  if (!keep) {
+    await sandbox.close();
+    return;
+  }
+  out();
+  out(bold("The sandbox keeps running: press Ctrl-C to stop it."));
+  await new Promise<void>((resolve) => process.once("SIGINT", resolve));
+  await sandbox.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
