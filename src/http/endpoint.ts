@@ -38,10 +38,6 @@ export class McpEndpoint {
         });
   }
 
-  get openSessions(): number {
-    return this.sessions?.size ?? 0;
-  }
-
   async fetch(request: Request, parsedBody: unknown, authInfo: AuthInfo): Promise<Response> {
     const options = { maxRequestBodySize: this.maxBodyBytes };
     if (this.sessions && (await isLegacyRequest(request, parsedBody, options))) {

@@ -91,7 +91,8 @@ export class LegacySessions {
       maxRequestBodySize: this.options.maxBodyBytes,
       onsessioninitialized: (id) => this.register(id, authInfo.clientId, server, transport),
     });
-    transport.onclose = () => this.forget(transport.sessionId);
+    // Also how a DELETE from the client ends up here: the transport closes itself.
+    transport.onclose = () => this.forget(transport.sessionId, "closed by the client");
     try {
       await server.connect(transport);
       const response = await this.dispatch(transport, request, parsedBody, authInfo);
@@ -136,7 +137,7 @@ export class LegacySessions {
 
   private settle(session: Session): void {
     session.inflight -= 1;
-    session.idleTimer.refresh();
+    if (this.sessions.has(session.id)) session.idleTimer.refresh();
   }
 
   /**
@@ -177,16 +178,16 @@ export class LegacySessions {
   }
 
   private async close(session: Session, reason: string): Promise<void> {
-    this.options.logger.info({ session: session.id, reason }, "session closed");
+    this.forget(session.id, reason);
     await session.server.close().catch(() => undefined);
-    this.forget(session.id);
   }
 
-  private forget(id: string | undefined): void {
+  private forget(id: string | undefined, reason: string): void {
     const session = id === undefined ? undefined : this.sessions.get(id);
     if (!session) return;
     clearTimeout(session.idleTimer);
     this.sessions.delete(session.id);
+    this.options.logger.info({ session: session.id, reason, sessions: this.sessions.size }, "session closed");
   }
 }
 

@@ -216,6 +216,8 @@ describe("sessions", () => {
     const deleted = await fetch(server.url, { method: "DELETE", headers });
     expect(deleted.status).toBe(200);
     expect((await post(headers, rpc("tools/list"))).status).toBe(404);
+    const closed = server.logs.find((line) => line.msg === "session closed" && line.session === session);
+    expect(closed?.reason).toBe("closed by the client");
   });
 
   it("refuses a request without a session id that is not initialize", async () => {

@@ -1,12 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type JenkinsSimulator,
-  SEED_JOBS,
-  SIMULATOR_USERS,
-  JenkinsSimulator as Simulator,
-} from "../support/jenkins-simulator.js";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 import { CLI, connect, ensureBuilt, eventually, type LogLine, startServer, TOKEN } from "./harness.js";
 
 let jenkins: JenkinsSimulator;
@@ -14,7 +9,8 @@ let child: ChildProcess | undefined;
 
 beforeAll(async () => {
   ensureBuilt();
-  jenkins = await Simulator.start({ quietPeriodMs: 50, buildDurationMs: 1500 });
+  // Builds that take a while, so SIGTERM arrives while triggerBuild waits for the result.
+  jenkins = await JenkinsSimulator.start({ quietPeriodMs: 50, buildDurationMs: 1500 });
 });
 
 afterEach(() => {
