@@ -76,8 +76,10 @@ class HttpFront {
   private readonly auth: TokenAuthenticator;
   private readonly endpoint: McpEndpoint;
   private readonly readiness: ReadinessProbe;
-  /** MCP requests being served, except notification streams (GET), which never end on their own. */
+  /** MCP requests being served, except streams (GET, subscriptions/listen), which never end on their own. */
   private readonly inflight = new Set<ServerResponse>();
+  /** Those streams: ended when shutdown starts. */
+  private readonly streams = new Set<CallLimits>();
   private onIdle: (() => void) | undefined;
   private draining: Promise<void> | undefined;
 
@@ -135,6 +137,7 @@ class HttpFront {
     this.server.close();
     this.server.closeIdleConnections();
     this.endpoint.closeStreams();
+    for (const stream of this.streams) stream.abort(new Error("the server is shutting down"));
     await this.inflightDone(this.config.shutdownGraceMs);
     if (this.inflight.size > 0) {
       this.logger.warn({ requests: this.inflight.size }, "grace period over: cancelling unfinished requests");
@@ -190,6 +193,13 @@ class HttpFront {
     res.once("close", () => this.settled(res));
   }
 
+  /** A long-lived stream: no timeout, not waited for at shutdown but ended when it starts. */
+  private holdStream(res: ServerResponse, call: CallLimits): void {
+    this.settled(res);
+    this.streams.add(call);
+    res.once("close", () => this.streams.delete(call));
+  }
+
   private settled(res: ServerResponse): void {
     this.inflight.delete(res);
     if (this.inflight.size === 0) this.onIdle?.();
@@ -242,7 +252,9 @@ class HttpFront {
     }
     const parsedBody = parseJson(body);
     exchange.rpc = rpcSummary(parsedBody);
-    const call = new CallLimits(res, req.method === "POST" ? this.config.requestTimeoutMs : undefined);
+    const long = req.method === "GET" || isListen(parsedBody);
+    const call = new CallLimits(res, long ? undefined : this.config.requestTimeoutMs);
+    if (long) this.holdStream(res, call);
     try {
       const request = webRequest(req, body, call.signal);
       // The token itself stays here: handlers only need to know who the client is.
@@ -356,6 +368,10 @@ class HttpFront {
   }
 }
 
+function isListen(body: unknown): boolean {
+  return (body as { method?: unknown } | undefined)?.method === "subscriptions/listen";
+}
+
 /** CORS for origins the operator allowed: without it, browsers could not use them anyway. */
 function cors(exchange: Exchange): Record<string, string> {
   const origin = exchange.corsOrigin;
@@ -390,6 +406,10 @@ class CallLimits {
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller.abort(reason);
   }
 
   done(): void {

@@ -1,8 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { setTimeout as delay } from "node:timers/promises";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
-import { CLI, connect, ensureBuilt, eventually, type LogLine, startServer, TOKEN } from "./harness.js";
+import {
+  bearer,
+  CLI,
+  connect,
+  ensureBuilt,
+  eventually,
+  type LogLine,
+  startServer,
+  TOKEN,
+} from "./harness.js";
 
 let jenkins: JenkinsSimulator;
 let child: ChildProcess | undefined;
@@ -118,5 +129,28 @@ describe("graceful shutdown", () => {
     expect(
       server.logs.some((entry) => entry.msg === "grace period over: cancelling unfinished requests"),
     ).toBe(true);
+  });
+
+  it("neither times out a subscriptions/listen stream nor waits for it at shutdown", async () => {
+    const server = await startServer(jenkins.url, {
+      MCP_REQUEST_TIMEOUT_MS: "200",
+      MCP_SHUTDOWN_GRACE_MS: "30000",
+    });
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: bearer() } }),
+    );
+    const subscription = await client.listen({ toolsListChanged: true });
+    // A negative check needs time to pass: three request timeouts later the stream is still open.
+    const early = await Promise.race([subscription.closed, delay(600).then(() => "open")]);
+    expect(early).toBe("open");
+    const started = performance.now();
+    await server.close();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(["graceful", "remote"]).toContain(await subscription.closed);
+    await client.close();
   });
 });
