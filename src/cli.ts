@@ -1,26 +1,49 @@
 #!/usr/bin/env node
-import { ConfigError, helpText, parseCli } from "./config.js";
-import { requestScopedLogger } from "./http/context.js";
+import { type Config, ConfigError, helpText, parseCli } from "./config.js";
+import { createGuardrails, type Guardrails } from "./guard/setup.js";
+import { currentRequestId, requestScopedLogger } from "./http/context.js";
 import { HttpJenkinsClient } from "./jenkins/client.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
+import type { ServerDependencies } from "./server.js";
 import { allTools } from "./tools/index.js";
 import { selectTools } from "./tools/inventory.js";
-import type { ToolDefinition } from "./tools/registry.js";
 import { runHttp } from "./transports/http.js";
 import { runStdio } from "./transports/stdio.js";
 import { packageInfo } from "./version.js";
 
+interface Startup {
+  config: Config;
+  logger: Logger;
+  jenkins: HttpJenkinsClient;
+  guardrails: Guardrails;
+  deps: ServerDependencies;
+}
+
 async function main(): Promise<number> {
-  let action: ReturnType<typeof parseCli>;
-  let tools: ToolDefinition[] = [];
+  let startup: Startup | number;
   try {
-    action = parseCli(process.argv.slice(2), process.env);
-    if (action.kind === "serve") tools = selectTools(allTools, action.config.tools);
+    startup = start(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`jenkins-mcp: ${error.message}\n`);
     return 2;
   }
+  if (typeof startup === "number") return startup;
+  const { config, logger, jenkins, guardrails, deps } = startup;
+  try {
+    if (config.transport === "http") await runHttp(config.http, deps);
+    else await runStdio(deps);
+  } finally {
+    await guardrails.close();
+    await jenkins.close();
+    logger.flush();
+  }
+  return 0;
+}
+
+/** Everything that can be wrong with the settings is found here, before anything is served. */
+function start(argv: string[]): Startup | number {
+  const action = parseCli(argv, process.env);
   if (action.kind === "help") {
     process.stdout.write(helpText(packageInfo.version));
     return 0;
@@ -30,6 +53,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { config } = action;
+  const tools = selectTools(allTools, config.tools);
   const logger = createLogger({ level: config.logLevel, file: config.logFile });
   if (config.jenkins.tlsInsecure) {
     logger.warn(
@@ -38,17 +62,18 @@ async function main(): Promise<number> {
   }
   // Over HTTP, Jenkins request lines carry the id of the MCP request that caused them.
   const exchangeLogger = config.transport === "http" ? requestScopedLogger(logger) : logger;
-  const jenkins = new HttpJenkinsClient(config.jenkins, {
-    onExchange: (event) => exchangeLogger.debug(event, "jenkins request"),
-  });
-  try {
-    if (config.transport === "http") await runHttp(config.http, { jenkins, logger, tools });
-    else await runStdio({ jenkins, logger, tools });
-  } finally {
-    await jenkins.close();
-    logger.flush();
-  }
-  return 0;
+  const observer = { onExchange: (event: object) => exchangeLogger.debug(event, "jenkins request") };
+  const jenkins = new HttpJenkinsClient(config.jenkins, observer);
+  const guardrails = createGuardrails(config, jenkins, process.env, observer);
+  const deps: ServerDependencies = {
+    jenkins,
+    logger,
+    tools,
+    guard: guardrails.guard,
+    jenkinsFor: guardrails.jenkinsFor,
+    requestId: currentRequestId,
+  };
+  return { config, logger, jenkins, guardrails, deps };
 }
 
 main().then(

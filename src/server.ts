@@ -1,14 +1,10 @@
 import { McpServer } from "@modelcontextprotocol/server";
-import type { JenkinsClient } from "./jenkins/client.js";
-import type { Logger } from "./logger.js";
 import { allTools } from "./tools/index.js";
 import { selectTools } from "./tools/inventory.js";
-import { registerTools, type ToolDefinition } from "./tools/registry.js";
+import { type RegistryDependencies, registerTools, type ToolDefinition } from "./tools/registry.js";
 import { packageInfo } from "./version.js";
 
-export interface ServerDependencies {
-  jenkins: JenkinsClient;
-  logger: Logger;
+export interface ServerDependencies extends RegistryDependencies {
   /** The tools to offer (selected once at start); the default set when omitted. */
   tools?: readonly ToolDefinition[];
 }

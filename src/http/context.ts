@@ -14,6 +14,11 @@ export function runInContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
+/** The id of the HTTP request being served, if any: audit lines carry it. */
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
 /**
  * A logger whose lines carry the current request's id, client and session, wherever they are written
  * (tool calls, Jenkins requests): that id is how an access log line is found in the audit trail.

@@ -34,8 +34,12 @@ export const getBuild = defineTool({
   inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
   outputSchema: buildSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ jobFullName, buildNumber }, { jenkins, signal }) {
-    const build = await jenkins.getBuild(parseJobPath(jobFullName), buildRef(buildNumber), signal);
+  async handler({ jobFullName, buildNumber }, { jenkins, signal, authorize, audit }) {
+    const given = formatJobPath(parseJobPath(jobFullName));
+    await authorize("read", given);
+    const build = await jenkins.getBuild(parseJobPath(given), buildRef(buildNumber), signal);
+    if (build.jobFullName !== given) await authorize("read", build.jobFullName);
+    audit.done = `read build ${build.jobFullName} #${build.number}`;
     return { text: renderBuild(build), structured: build };
   },
 });
@@ -76,20 +80,27 @@ export const triggerBuild = defineTool({
   }),
   outputSchema: triggerOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler(input, { jenkins, signal, progress }) {
+  async handler(input, { jenkins, signal, progress, check, authorize, audit }) {
     const path = parseJobPath(input.jobFullName);
+    // Refused by policy: refused before Jenkins hears of it.
+    check("trigger", formatJobPath(path));
     const job = await jenkins.getJob(path, signal);
     const jobPath = jenkins.jobPathFromUrl(job.url) ?? path;
     checkBuildable(job);
     const parameters = checkParameters(job, input.parameters ?? {});
+    const shown = maskedParameters(job.parameters, parameters);
+    audit.parameters = shown;
+    const withParameters = describeParameters(shown);
+    await authorize("trigger", job.fullName, `trigger ${job.fullName}${withParameters}`);
     const sent = job.parameters.length > 0 ? parameters : undefined;
     const trigger = await jenkins.triggerBuild(jobPath, sent, signal);
+    audit.done = `queued ${job.fullName} as queue item ${trigger.queueItemId}${withParameters}`;
     const result: TriggerOutput = {
       jobFullName: formatJobPath(jobPath),
       queueItemId: trigger.queueItemId,
       queueUrl: trigger.queueUrl,
       state: "queued",
-      parameters: maskedParameters(job.parameters, parameters),
+      parameters: shown,
     };
     if (input.waitFor !== "queued") {
       await waitForBuild(
@@ -101,6 +112,9 @@ export const triggerBuild = defineTool({
         signal,
         progress,
       );
+    }
+    if (result.buildNumber !== undefined) {
+      audit.done = `triggered ${job.fullName} #${result.buildNumber}${withParameters}${result.result ? ` (${result.result})` : ""}`;
     }
     return { text: renderTrigger(result), structured: result };
   },
@@ -256,11 +270,13 @@ function renderBuild(build: Build & { jobFullName: string }): string {
   return lines.join("\n");
 }
 
+function describeParameters(parameters: Record<string, string>): string {
+  const pairs = Object.entries(parameters).map(([name, value]) => `${name}=${value}`);
+  return pairs.length > 0 ? ` with ${pairs.join(", ")}` : "";
+}
+
 function renderTrigger(result: TriggerOutput): string {
-  const params = Object.entries(result.parameters)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(", ");
-  const withParams = params ? ` with ${params}` : "";
+  const withParams = describeParameters(result.parameters);
   const build =
     result.buildNumber !== undefined ? describeBuild([result.jobFullName], result.buildNumber) : undefined;
   switch (result.state) {

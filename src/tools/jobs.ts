@@ -2,7 +2,7 @@ import { XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import type { Job, JobSummary } from "../jenkins/model.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
-import { defineTool, ToolError } from "./registry.js";
+import { defineTool, type ToolContext, ToolError } from "./registry.js";
 import { jobFullName, wholeNumber } from "./schemas.js";
 
 const jobTypeSchema = z.enum(["freestyle", "pipeline", "folder", "multibranch", "other"]);
@@ -50,8 +50,9 @@ export const getJob = defineTool({
   inputSchema: z.object({ jobFullName }),
   outputSchema: jobSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ jobFullName }, { jenkins, signal }) {
-    const job = publicJob(await jenkins.getJob(parseJobPath(jobFullName), signal));
+  async handler({ jobFullName }, context) {
+    const job = publicJob(await readJob(jobFullName, context));
+    if (job.children) job.children = job.children.filter((child) => context.mayList(child.fullName));
     return { text: renderJob(job), structured: job };
   },
 });
@@ -82,12 +83,15 @@ export const getJobs = defineTool({
     total: z.number().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ parentFullName, skip, limit }, { jenkins, signal }) {
+  async handler({ parentFullName, skip, limit }, { jenkins, signal, mayList, authorize, audit }) {
     const parent = parentFullName?.trim() ? parseJobPath(parentFullName, "parentFullName") : undefined;
+    // A folder may be listed when the client may read something inside it.
+    if (parent && !mayList(formatJobPath(parent))) await authorize("read", formatJobPath(parent));
     const page = await jenkins.listJobs(parent, skip, limit, signal);
+    audit.done = `listed ${parent ? formatJobPath(parent) : "the top level"}`;
     const structured = {
       parentFullName: parent ? formatJobPath(parent) : null,
-      jobs: page.jobs,
+      jobs: page.jobs.filter((job) => mayList(job.fullName)),
       skip,
       limit,
       nextSkip: page.hasMore ? skip + page.jobs.length : null,
@@ -125,23 +129,43 @@ export const createJob = defineTool({
   }),
   outputSchema: z.object({ fullName: z.string(), url: z.string(), type: jobTypeSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler(input, { jenkins, signal }) {
+  async handler(input, { jenkins, signal, authorize, audit }) {
     const path = parseJobPath(input.jobFullName);
     const name = checkNewName(path);
     const parent = path.length > 1 ? path.slice(0, -1) : undefined;
     const source = chooseSource(input);
+    const fullName = formatJobPath(path);
     if (source.kind === "copy") {
-      await jenkins.copyJob(parent, name, parseJobPath(source.from, "copyFrom"), signal);
+      const from = parseJobPath(source.from, "copyFrom");
+      await authorize("read", formatJobPath(from));
+      await authorize("create", fullName, `create job ${fullName} as a copy of ${formatJobPath(from)}`);
+      await jenkins.copyJob(parent, name, from, signal);
     } else {
+      await authorize("create", fullName, `create job ${fullName}`);
       await jenkins.createJob(parent, name, source.xml, signal);
     }
     const job = await jenkins.getJob(path, signal);
+    audit.done = `created ${job.type} job ${job.fullName}`;
     const structured = { fullName: job.fullName, url: job.url, type: job.type };
     return { text: `Created ${job.type} job ${job.fullName}: ${job.url}`, structured };
   },
 });
 
 export const jobTools = [getJob, getJobs, createJob];
+
+/**
+ * Reads a job the client may read: the policy is asked before the request, by the name given,
+ * and again by the name Jenkins answers with when it differs (a decoded multibranch branch).
+ */
+export async function readJob(jobFullName: string, context: ToolContext): Promise<Job> {
+  const given = formatJobPath(parseJobPath(jobFullName));
+  await context.authorize("read", given);
+  const job = await context.jenkins.getJob(parseJobPath(given), context.signal);
+  if (job.fullName !== given) await context.authorize("read", job.fullName);
+  context.audit.job = job.fullName;
+  context.audit.done = `read job ${job.fullName}`;
+  return job;
+}
 
 type Source = { kind: "xml"; xml: string } | { kind: "copy"; from: string };
 

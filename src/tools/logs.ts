@@ -61,7 +61,7 @@ export const getBuildLog = defineTool({
     nextCursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler(input, { jenkins, signal }) {
+  async handler(input, { jenkins, signal, authorize, mask, audit }) {
     if (input.limit === 0) throw new ToolError("limit must not be 0: ask for 1 to 5000 lines.");
     if (input.cursor !== undefined && input.skip !== undefined) {
       throw new ToolError("Give either skip or cursor, not both: the cursor already says where to continue.");
@@ -74,9 +74,12 @@ export const getBuildLog = defineTool({
         "A negative limit reads the last lines; it cannot be combined with skip or cursor.",
       );
     }
+    const given = formatJobPath(cursor ? parseJobPath(cursor.j) : path);
+    await authorize("read", given);
     const target = cursor
       ? { jobPath: parseJobPath(cursor.j), number: cursor.n }
       : await jenkins.resolveBuild(path, buildRef(input.buildNumber), signal);
+    if (formatJobPath(target.jobPath) !== given) await authorize("read", formatJobPath(target.jobPath));
     const lines = Math.abs(input.limit);
     const request = { path: target.jobPath, build: target.number, signal };
     const page =
@@ -88,6 +91,9 @@ export const getBuildLog = defineTool({
           })
         : await jenkins.logTail({ ...request, lines });
     const structured = toOutput(formatJobPath(target.jobPath), target.number, page);
+    // Builds print secrets that Jenkins' own masking missed: mask what reaches the model.
+    structured.text = mask(structured.text);
+    audit.done = `read ${page.lines.length} log lines of ${structured.jobFullName} #${target.number}`;
     return { text: renderLog(structured), structured };
   },
 });

@@ -22,9 +22,15 @@ export const cancelQueueItem = defineTool({
     jobFullName: z.string().nullable(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async handler({ queueItemId }, { jenkins, signal }) {
+  async handler({ queueItemId }, { jenkins, signal, authorize, audit }) {
     const item = await readItem(jenkins, queueItemId, signal);
     const jobFullName = jobNameOf(jenkins, item);
+    // Which job a queue item belongs to is known only from Jenkins: the policy is asked after that read.
+    await authorize(
+      "cancel",
+      jobFullName ?? `queue item ${queueItemId}`,
+      `cancel queued ${jobFullName ?? "build"} (queue item ${queueItemId})`,
+    );
     refuseIfLeft(item, jobFullName);
     try {
       await jenkins.cancelQueueItem(queueItemId, signal);
@@ -34,6 +40,7 @@ export const cancelQueueItem = defineTool({
       refuseIfLeft(await readItem(jenkins, queueItemId, signal), jobFullName);
       throw error;
     }
+    audit.done = `cancelled queue item ${queueItemId}${jobFullName ? ` of ${jobFullName}` : ""}`;
     const structured = { queueItemId, cancelled: true as const, jobFullName };
     return {
       text: `Cancelled queue item ${queueItemId}${jobFullName ? ` (${jobFullName})` : ""}: that build will not run.`,

@@ -1,16 +1,49 @@
-import type { CallToolResult, McpServer, ServerContext, ToolAnnotations } from "@modelcontextprotocol/server";
+import type {
+  CallToolResult,
+  InputRequiredResult,
+  McpServer,
+  ServerContext,
+  ToolAnnotations,
+} from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import type { AuditEntry } from "../guard/audit.js";
+import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
+import { type Action, STDIO_CLIENT } from "../guard/policy.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
 import type { Logger } from "../logger.js";
+import { confirmerFor, InputRequiredSignal } from "./confirm.js";
 
-/** What a tool handler may use: the Jenkins adapter and the request it serves. Nothing of HTTP. */
+/** What the audit line of a call says beyond its outcome; handlers fill it in as they learn it. */
+export interface AuditNote {
+  job?: string;
+  parameters?: Record<string, string>;
+  /** What was done, after the client's name: "triggered team/api #42 with BRANCH=main". */
+  done?: string;
+  rule?: string | undefined;
+}
+
+/** What a tool handler may use: the Jenkins adapter, the guardrails, the request. Nothing of HTTP. */
 export interface ToolContext {
   jenkins: JenkinsClient;
   signal: AbortSignal;
   /** Sends an MCP progress notification when the client asked for progress; a no-op otherwise. */
   progress(message: string): Promise<void>;
   logger: Logger;
+  /** Who calls: the HTTP token's name, or "stdio". */
+  client: string;
+  audit: AuditNote;
+  /**
+   * Checks the policy (and asks the person where it says so) before anything touches `job`;
+   * throws when the call may not go ahead. `what` phrases the action for the question.
+   */
+  authorize(action: Action, job: string, what?: string): Promise<void>;
+  /** The policy's answer alone (no question, no rate count): throws when it refuses. */
+  check(action: Action, job: string): void;
+  /** Whether a listing may show this item to the client. */
+  mayList(fullName: string): boolean;
+  /** Masks credential shapes in text from Jenkins (logs). */
+  mask(text: string): string;
 }
 
 export interface ToolResult<Output> {
@@ -54,7 +87,14 @@ export class ToolError extends Error {
 export interface RegistryDependencies {
   jenkins: JenkinsClient;
   logger: Logger;
+  guard?: Guard;
+  /** The Jenkins identity a client acts as (a policy may name one per client); the shared one otherwise. */
+  jenkinsFor?: (client: string) => JenkinsClient;
+  /** The id of the HTTP request being served, to tie audit lines to access log lines. */
+  requestId?: () => string | undefined;
 }
+
+const NO_GUARD = new Guard(undefined, undefined);
 
 export function registerTools(
   server: McpServer,
@@ -71,42 +111,101 @@ export function registerTools(
         outputSchema: compactSchema(tool.outputSchema, { omitRequired: true }),
         annotations: tool.annotations,
       },
-      (input, ctx) => runTool(tool, input, ctx, deps),
+      (input, ctx) => runTool(tool, input, { server, ctx, deps }),
     );
   }
+}
+
+interface Call {
+  server: McpServer;
+  ctx: ServerContext;
+  deps: RegistryDependencies;
 }
 
 async function runTool(
   tool: ToolDefinition,
   input: unknown,
-  ctx: ServerContext,
-  deps: RegistryDependencies,
-): Promise<CallToolResult> {
+  call: Call,
+): Promise<CallToolResult | InputRequiredResult> {
+  const { ctx, deps } = call;
   const started = performance.now();
-  const logger = deps.logger.child({ tool: tool.name });
+  const client = ctx.http?.authInfo?.clientId ?? STDIO_CLIENT;
+  const guard = deps.guard ?? NO_GUARD;
+  const logger = deps.logger.child({ tool: tool.name, client });
+  const audit: AuditNote = {};
+  const finish = (outcome: AuditEntry["outcome"], message: string) => {
+    const durationMs = Math.round(performance.now() - started);
+    logger.info({ ms: durationMs, outcome }, "tool call");
+    guard.audit?.record({
+      client,
+      tool: tool.name,
+      job: audit.job,
+      parameters: audit.parameters,
+      outcome,
+      durationMs,
+      message: `${client} ${message}`,
+      requestId: deps.requestId?.(),
+      rule: audit.rule,
+    });
+  };
+  const confirm = confirmerFor(call.server, ctx);
   try {
     const result = await tool.handler(input as z.output<z.ZodObject>, {
-      jenkins: deps.jenkins,
+      jenkins: deps.jenkinsFor?.(client) ?? deps.jenkins,
       signal: ctx.mcpReq.signal,
       progress: progressReporter(ctx),
       logger,
+      client,
+      audit,
+      async authorize(action, job, what) {
+        audit.job ??= job;
+        audit.rule = await guard.authorize(
+          { client, action, job, what: what ?? `${action} ${job}` },
+          confirm,
+        );
+      },
+      check(action, job) {
+        audit.job ??= job;
+        guard.check(client, action, job);
+      },
+      mayList: (fullName) => guard.mayList(client, fullName),
+      mask: (text) => guard.masker.mask(text),
     });
-    logger.info({ ms: Math.round(performance.now() - started), outcome: "ok" }, "tool call");
+    finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);
     return {
       content: [{ type: "text", text: result.text }],
       structuredContent: result.structured as Record<string, unknown>,
     };
   } catch (error) {
+    if (error instanceof InputRequiredSignal) return error.result;
     const message = errorMessage(error);
-    logger.info({ ms: Math.round(performance.now() - started), outcome: "error", message }, "tool call");
-    if (!(error instanceof ToolError || error instanceof JenkinsError))
-      logger.error({ err: error }, "tool failed");
+    if (error instanceof PolicyDenied) audit.rule = error.rule ?? undefined;
+    finish(
+      outcomeOf(error),
+      `${error instanceof PolicyDenied ? "was refused" : "failed"} ${tool.name}${audit.job ? ` on ${audit.job}` : ""}: ${message}`,
+    );
+    if (!isExpected(error)) logger.error({ err: error }, "tool failed");
     return { content: [{ type: "text", text: message }], isError: true };
   }
 }
 
+function outcomeOf(error: unknown): AuditEntry["outcome"] {
+  if (error instanceof PolicyDenied) return "denied";
+  if (error instanceof ConfirmationDeclined) return "declined";
+  return "error";
+}
+
+function isExpected(error: unknown): boolean {
+  return (
+    error instanceof ToolError ||
+    error instanceof JenkinsError ||
+    error instanceof PolicyDenied ||
+    error instanceof ConfirmationDeclined
+  );
+}
+
 function errorMessage(error: unknown): string {
-  if (error instanceof ToolError || error instanceof JenkinsError) return error.message;
+  if (isExpected(error)) return (error as Error).message;
   return `Unexpected error in jenkins-mcp (${(error as Error)?.message ?? String(error)}); the server log has details.`;
 }
 

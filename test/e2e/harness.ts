@@ -38,17 +38,33 @@ export function cliEnv(jenkinsUrl: string, extra: Record<string, string> = {}): 
   };
 }
 
-/** Spawns the built CLI (with this test's Node) and connects a real MCP client over stdio. */
+/** How the person at the client answers a confirmation question (elicitation). */
+export type ElicitAnswer = (message: string) => "accept" | "decline" | "cancel";
+
+/**
+ * Spawns the built CLI (with this test's Node) and connects a real MCP client over stdio. With
+ * `onElicit`, the v2 client declares elicitation and answers questions with it.
+ */
 export async function connectStdio(
   env: Record<string, string>,
   generation: ClientGeneration = "v2",
+  onElicit?: ElicitAnswer,
 ): Promise<McpSession> {
   const params = { command: process.execPath, args: [CLI], env, stderr: "pipe" as const };
-  return generation === "v2" ? connectV2(new StdioClientTransport(params)) : connectV1(params);
+  return generation === "v2" ? connectV2(new StdioClientTransport(params), onElicit) : connectV1(params);
 }
 
-async function connectV2(transport: StdioClientTransport): Promise<McpSession> {
-  const client = new Client({ name: "jenkins-mcp-e2e", version: "1.0.0" });
+async function connectV2(transport: StdioClientTransport, onElicit?: ElicitAnswer): Promise<McpSession> {
+  const client = new Client(
+    { name: "jenkins-mcp-e2e", version: "1.0.0" },
+    onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+  );
+  if (onElicit) {
+    client.setRequestHandler("elicitation/create", async (request) => {
+      const action = onElicit(String(request.params.message));
+      return action === "accept" ? { action, content: { confirm: true } } : { action };
+    });
+  }
   await client.connect(transport);
   return {
     async call(name, args, options = {}) {
