@@ -97,16 +97,23 @@ class HttpFront {
   }
 
   async listen(): Promise<string> {
+    const { host, port } = this.config;
     await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.config.port, this.config.host, () => {
-        this.server.off("error", reject);
+      const fail = (error: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            `Cannot listen on ${host}:${port} (${error.code ?? error.message}): check MCP_HOST and MCP_PORT`,
+          ),
+        );
+      this.server.once("error", fail);
+      this.server.listen(port, host, () => {
+        this.server.off("error", fail);
         resolve();
       });
     });
-    const { address, port } = this.server.address() as AddressInfo;
-    const host = address.includes(":") ? `[${address}]` : address;
-    const url = `http://${host}:${port}${MCP_PATH}`;
+    const bound = this.server.address() as AddressInfo;
+    const address = bound.address.includes(":") ? `[${bound.address}]` : bound.address;
+    const url = `http://${address}:${bound.port}${MCP_PATH}`;
     this.warnAboutExposure();
     this.logger.info(
       { url, stateless: this.config.stateless, clients: this.config.tokens.length },
@@ -265,8 +272,9 @@ class HttpFront {
         extra: { requestId: exchange.context.requestId },
       };
       let response = await this.endpoint.fetch(request, parsedBody, authInfo);
-      if (call.timedOut && response.status === 499)
+      if (call.timedOut && response.status === 499) {
         response = timeoutResponse(this.config.requestTimeoutMs, parsedBody);
+      }
       const session = response.headers.get("mcp-session-id");
       if (session) exchange.context.session = session;
       await this.stream(exchange, response, call, parsedBody);

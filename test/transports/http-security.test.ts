@@ -302,3 +302,12 @@ async function tokensFile(): Promise<string> {
   writeFileSync(file, `alice ${TOKEN}\nbob bob-token-0123456789abcdef00\n`);
   return file;
 }
+
+describe("startup", () => {
+  it("says which address it cannot listen on", async () => {
+    const port = new URL(server.url).port;
+    await expect(startServer(jenkins.url, { MCP_PORT: port })).rejects.toThrow(
+      `Cannot listen on 127.0.0.1:${port} (EADDRINUSE): check MCP_HOST and MCP_PORT`,
+    );
+  });
+});
