@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, helpText, loadConfig, parseCli } from "../src/config.js";
 
-const base = { JENKINS_URL: "https://ci.example.com/jenkins", JENKINS_USER: "alice", JENKINS_API_TOKEN: "t0k3n" };
+const base = {
+  JENKINS_URL: "https://ci.example.com/jenkins",
+  JENKINS_USER: "alice",
+  JENKINS_API_TOKEN: "t0k3n",
+};
 
 function secretFile(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "jenkins-mcp-")), "secret");
@@ -34,7 +38,10 @@ describe("loadConfig", () => {
     [{ ...base, JENKINS_PASSWORD: "pw" }, /either JENKINS_API_TOKEN or JENKINS_PASSWORD/],
     [{ JENKINS_URL: "http://ci", JENKINS_API_TOKEN: "t" }, /JENKINS_USER is required/],
     [{ JENKINS_URL: "http://ci", JENKINS_USER: "alice" }, /no secret: set JENKINS_API_TOKEN/],
-    [{ ...base, JENKINS_CA_FILE: "/nonexistent/ca.pem" }, /JENKINS_CA_FILE names a file that cannot be read \(ENOENT\)/],
+    [
+      { ...base, JENKINS_CA_FILE: "/nonexistent/ca.pem" },
+      /JENKINS_CA_FILE names a file that cannot be read \(ENOENT\)/,
+    ],
     [{ JENKINS_URL: "http://ci", HTTPS_PROXY: "proxy:3128" }, /HTTPS_PROXY/],
   ])("refuses %j with one sentence naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
@@ -53,7 +60,11 @@ describe("loadConfig", () => {
   });
 
   it("reads secrets from files, trimmed, for containers", () => {
-    const config = loadConfig({ JENKINS_URL: "http://ci", JENKINS_USER: "bob", JENKINS_PASSWORD_FILE: secretFile("pw\n") });
+    const config = loadConfig({
+      JENKINS_URL: "http://ci",
+      JENKINS_USER: "bob",
+      JENKINS_PASSWORD_FILE: secretFile("pw\n"),
+    });
     expect(config.jenkins.auth).toEqual({ kind: "password", user: "bob", password: "pw" });
     expect(() => loadConfig({ ...base, JENKINS_API_TOKEN_FILE: secretFile("x") })).toThrowError(/not both/);
   });
@@ -89,7 +100,13 @@ describe("parseCli", () => {
 
   it("lists every environment variable in --help", () => {
     const help = helpText("1.2.3");
-    for (const name of ["JENKINS_URL", "JENKINS_USER", "JENKINS_API_TOKEN", "JENKINS_PASSWORD_FILE", "LOG_FILE"]) {
+    for (const name of [
+      "JENKINS_URL",
+      "JENKINS_USER",
+      "JENKINS_API_TOKEN",
+      "JENKINS_PASSWORD_FILE",
+      "LOG_FILE",
+    ]) {
       expect(help).toContain(name);
     }
   });

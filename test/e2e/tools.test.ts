@@ -76,7 +76,7 @@ describe("getJob", () => {
   it("lists a folder's items and count", async () => {
     const answer = await call("getJob", { jobFullName: "team" });
     expect(answer.structured).toMatchObject({ type: "folder", jobCount: 2 });
-    const children = (answer.structured?.children as Array<{ fullName: string }>).map(
+    const children = ((answer.structured?.children ?? []) as Array<{ fullName: string }>).map(
       (child) => child.fullName,
     );
     expect(children).toEqual(["team/backend", "team/frontend"]);
@@ -107,7 +107,7 @@ describe("getJob", () => {
 describe("getJobs", () => {
   it("lists the top level", async () => {
     const answer = await call("getJobs", {});
-    const names = (answer.structured?.jobs as Array<{ fullName: string }>).map((job) => job.fullName);
+    const names = ((answer.structured?.jobs ?? []) as Array<{ fullName: string }>).map((job) => job.fullName);
     expect(names).toEqual(expect.arrayContaining(["hello", "team", "mb", "big-folder", "disabled-job"]));
     expect(answer.structured).toMatchObject({ skip: 0, limit: 50, nextSkip: null, total: names.length });
   });
@@ -115,10 +115,10 @@ describe("getJobs", () => {
   it("pages a 10,000-job folder, fetching only the page", async () => {
     const first = await call("getJobs", { parentFullName: "big-folder", limit: "50" });
     expect(first.structured).toMatchObject({ skip: 0, limit: 50, nextSkip: 50, total: null });
-    expect((first.structured?.jobs as unknown[]).length).toBe(50);
+    expect(((first.structured?.jobs ?? []) as unknown[]).length).toBe(50);
     const last = await call("getJobs", { parentFullName: "big-folder", skip: 9990, limit: 50 });
     expect(last.structured).toMatchObject({ nextSkip: null, total: 10_000 });
-    expect((last.structured?.jobs as Array<{ name: string }>)[9]?.name).toBe("job-09999");
+    expect(((last.structured?.jobs ?? []) as Array<{ name: string }>)[9]?.name).toBe("job-09999");
     const listing = sim.requests.filter((request) => request.path.endsWith("/job/big-folder/api/json"));
     for (const request of listing) expect(request.responseBytes).toBeLessThan(16 * 1024);
   });

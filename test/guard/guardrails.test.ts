@@ -120,7 +120,7 @@ describe("over stdio (client stdio)", () => {
 
   it("lists only what the client may read", async () => {
     const top = await session.call("getJobs", {});
-    expect((top.structured?.jobs as Array<{ fullName: string }>).map((job) => job.fullName)).toEqual([
+    expect(((top.structured?.jobs ?? []) as Array<{ fullName: string }>).map((job) => job.fullName)).toEqual([
       "secrets",
       "team",
     ]);
