@@ -132,3 +132,27 @@ describe("policy mistakes", () => {
     expect(() => parsePolicy(text)).toThrowError(message);
   });
 });
+
+describe("the README's sample policy", () => {
+  it("is a valid policy that decides as the README says", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const sample = /```yaml\n# team-policy\.yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(sample).toBeTruthy();
+    const policy = parsePolicy(sample ?? "");
+    expect(policy.decide("ci-bot", "trigger", "team/deploy-prod")).toMatchObject({
+      allowed: false,
+      rule: "no-bot-deploys-to-prod",
+    });
+    expect(policy.decide("alice", "trigger", "team/deploy-prod")).toMatchObject({
+      allowed: true,
+      confirm: true,
+    });
+    expect(policy.decide("ci-bot", "trigger", "team/backend/api")).toMatchObject({
+      allowed: true,
+      triggersPerMinute: 10,
+    });
+    expect(policy.decide("bob", "trigger", "team/backend/api").allowed).toBe(false);
+    expect(policy.actAs("alice")).toEqual({ user: "alice", tokenFile: "/run/secrets/alice-jenkins-token" });
+  });
+});
