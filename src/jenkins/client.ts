@@ -1,6 +1,6 @@
 import type { JenkinsConfig } from "../config.js";
 import { InvalidInputError, JenkinsError } from "./errors.js";
-import { type HttpObserver, JenkinsHttp } from "./http.js";
+import { type HttpObserver, JenkinsHttp, type JenkinsRequest } from "./http.js";
 import { type LogPage, type LogPosition, LogReader, type LogTarget } from "./logs.js";
 import {
   type Build,
@@ -276,50 +276,47 @@ export class HttpJenkinsClient implements JenkinsClient {
     await response.body.dump();
   }
 
-  async createJob(
+  createJob(
     parent: JobPath | undefined,
     name: string,
     configXml: string,
     signal?: AbortSignal,
   ): Promise<void> {
+    return this.createItem(parent, signal, (container) => ({
+      query: { name },
+      headers: { "content-type": "application/xml; charset=utf-8" },
+      body: configXml,
+      action: `creating job ${fullNameIn(container, name)}`,
+    }));
+  }
+
+  copyJob(parent: JobPath | undefined, name: string, from: JobPath, signal?: AbortSignal): Promise<void> {
+    return this.createItem(parent, signal, (container) => ({
+      // A leading slash makes Jenkins read `from` as a full name, not relative to the folder.
+      query: { name, mode: "copy", from: `/${formatJobPath(from)}` },
+      accept: [302, 303],
+      action: `copying ${formatJobPath(from)} to ${fullNameIn(container, name)}`,
+    }));
+  }
+
+  /** POSTs createItem in the root or in folder `parent` (named as users spell it). */
+  private async createItem(
+    parent: JobPath | undefined,
+    signal: AbortSignal | undefined,
+    request: (container: JobPath | undefined) => Omit<JenkinsRequest, "path">,
+  ): Promise<void> {
     const create = async (container: JobPath | undefined) => {
       const response = await this.http.send({
         method: "POST",
         path: `${containerUrlPath(container)}createItem`,
-        query: { name },
-        headers: { "content-type": "application/xml; charset=utf-8" },
-        body: configXml,
-        action: `creating job ${fullNameIn(container, name)}`,
         ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
         mutating: true,
         signal,
+        ...request(container),
       });
       await response.body.dump();
     };
     await (parent ? this.onJob(parent, create) : create(undefined));
-  }
-
-  async copyJob(
-    parent: JobPath | undefined,
-    name: string,
-    from: JobPath,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const copy = async (container: JobPath | undefined) => {
-      const response = await this.http.send({
-        method: "POST",
-        path: `${containerUrlPath(container)}createItem`,
-        // A leading slash makes Jenkins read `from` as a full name, not relative to the folder.
-        query: { name, mode: "copy", from: `/${formatJobPath(from)}` },
-        accept: [302, 303],
-        action: `copying ${formatJobPath(from)} to ${fullNameIn(container, name)}`,
-        ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
-        mutating: true,
-        signal,
-      });
-      await response.body.dump();
-    };
-    await (parent ? this.onJob(parent, copy) : copy(undefined));
   }
 
   getConfigXml(path: JobPath, signal?: AbortSignal): Promise<string> {

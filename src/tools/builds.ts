@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { JenkinsClient } from "../jenkins/client.js";
-import { JenkinsError } from "../jenkins/errors.js";
 import type { Build, Job, ParameterDefinition, QueueItem } from "../jenkins/model.js";
 import { describeBuild, formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 import { isSecretParameter, MASK } from "../secrets.js";
+import { readQueueItem } from "./queue.js";
 import { defineTool, ToolError } from "./registry.js";
 import { buildNumber, buildRef, jobFullName, wholeNumber } from "./schemas.js";
 
@@ -204,7 +204,7 @@ async function waitForBuild(
   };
   let item: QueueItem;
   for (;;) {
-    item = await readQueueItem(jenkins, result.queueItemId, signal);
+    item = await readQueueItem(jenkins, result.queueItemId, signal, QUEUED_ITEM_GONE);
     if (item.state !== "queued") break;
     await progress(`Waiting in the queue${item.why ? `: ${item.why}` : ""}`);
     if (!(await pause())) {
@@ -236,18 +236,8 @@ async function waitForBuild(
   }
 }
 
-async function readQueueItem(jenkins: JenkinsClient, id: number, signal: AbortSignal): Promise<QueueItem> {
-  try {
-    return await jenkins.getQueueItem(id, signal);
-  } catch (error) {
-    if (error instanceof JenkinsError && error.kind === "notFound") {
-      throw new ToolError(
-        `The build was queued as item ${id}, but Jenkins no longer knows that item; look for the build with getJob.`,
-      );
-    }
-    throw error;
-  }
-}
+const QUEUED_ITEM_GONE = (id: number) =>
+  `The build was queued as item ${id}, but Jenkins no longer knows that item; look for the build with getJob.`;
 
 function renderBuild(build: Build & { jobFullName: string }): string {
   const status = build.building ? "running" : (build.result ?? "unknown");

@@ -23,7 +23,7 @@ export const cancelQueueItem = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ queueItemId }, { jenkins, signal, authorize, audit }) {
-    const item = await readItem(jenkins, queueItemId, signal);
+    const item = await readQueueItem(jenkins, queueItemId, signal, UNKNOWN_ITEM);
     const jobFullName = jobNameOf(jenkins, item);
     // Which job a queue item belongs to is known only from Jenkins: the policy is asked after that read.
     await authorize(
@@ -37,7 +37,7 @@ export const cancelQueueItem = defineTool({
     } catch (error) {
       // Jenkins answers 500 when the item left the queue between our read and the cancel.
       if (!(error instanceof JenkinsError && error.kind === "serverError")) throw error;
-      refuseIfLeft(await readItem(jenkins, queueItemId, signal), jobFullName);
+      refuseIfLeft(await readQueueItem(jenkins, queueItemId, signal, UNKNOWN_ITEM), jobFullName);
       throw error;
     }
     audit.done = `cancelled queue item ${queueItemId}${jobFullName ? ` of ${jobFullName}` : ""}`;
@@ -51,15 +51,20 @@ export const cancelQueueItem = defineTool({
 
 export const queueTools = [cancelQueueItem];
 
-async function readItem(jenkins: JenkinsClient, id: number, signal: AbortSignal): Promise<QueueItem> {
+const UNKNOWN_ITEM = (id: number) =>
+  `Queue item ${id} is unknown to Jenkins: it never existed, or it left the queue more than 5 minutes ago. Use getJob to see the job's builds.`;
+
+/** A queue item, or a refusal saying (in `unknown`'s words) that Jenkins no longer has it. */
+export async function readQueueItem(
+  jenkins: JenkinsClient,
+  id: number,
+  signal: AbortSignal,
+  unknown: (id: number) => string,
+): Promise<QueueItem> {
   try {
     return await jenkins.getQueueItem(id, signal);
   } catch (error) {
-    if (error instanceof JenkinsError && error.kind === "notFound") {
-      throw new ToolError(
-        `Queue item ${id} is unknown to Jenkins: it never existed, or it left the queue more than 5 minutes ago. Use getJob to see the job's builds.`,
-      );
-    }
+    if (error instanceof JenkinsError && error.kind === "notFound") throw new ToolError(unknown(id));
     throw error;
   }
 }
