@@ -5,7 +5,7 @@ import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
 import { type HttpConfig, isLoopbackHost } from "../config.js";
 import { TokenAuthenticator } from "../http/auth.js";
 import { drain, readBody } from "../http/body.js";
-import { type RequestContext, requestScopedLogger, runInContext } from "../http/context.js";
+import { currentRequestId, type RequestContext, requestScopedLogger, runInContext } from "../http/context.js";
 import { McpEndpoint } from "../http/endpoint.js";
 import { RequestGuards } from "../http/guards.js";
 import { ReadinessProbe } from "../http/readiness.js";
@@ -90,7 +90,8 @@ class HttpFront {
     this.logger = requestScopedLogger(deps.logger);
     this.guards = new RequestGuards(config);
     this.auth = new TokenAuthenticator(config.tokens);
-    const serverDeps = { ...deps, logger: this.logger };
+    // Audit lines carry the id of the HTTP request that caused them, whoever started this server.
+    const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
     this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
     this.readiness = new ReadinessProbe(deps.jenkins);
     this.server = createServer((req, res) => void this.handle(req, res));

@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { loadConfig } from "../../src/config.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import type { Logger } from "../../src/logger.js";
+import type { ServerDependencies } from "../../src/server.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
 import { JenkinsSimulator, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 
@@ -51,7 +52,11 @@ export interface TestServer {
 }
 
 /** The HTTP server on a free loopback port, talking to `jenkinsUrl` as the simulator's admin. */
-export async function startServer(jenkinsUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  jenkinsUrl: string,
+  env: Record<string, string> = {},
+  extra: Partial<ServerDependencies> = {},
+): Promise<TestServer> {
   const config = loadConfig({
     JENKINS_URL: jenkinsUrl,
     JENKINS_USER: SIMULATOR_USERS.admin.id,
@@ -63,7 +68,7 @@ export async function startServer(jenkinsUrl: string, env: Record<string, string
   });
   const { logger, lines, text } = memoryLogger();
   const jenkins = new HttpJenkinsClient(config.jenkins);
-  const handle = await startHttpServer(config.http, { jenkins, logger });
+  const handle = await startHttpServer(config.http, { jenkins, logger, ...extra });
   let closed = false;
   return {
     url: handle.url,

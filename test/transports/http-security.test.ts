@@ -1,5 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditEntry } from "../../src/guard/audit.js";
+import { Guard } from "../../src/guard/guard.js";
 import type { JenkinsSimulator } from "../support/jenkins-simulator.js";
 import {
   bearer,
@@ -282,6 +284,25 @@ describe("operations", () => {
     );
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ method: "POST", path: "/mcp", status: 200, rpc: "tools/call getJob" });
+  });
+
+  it("puts the request id and the client's name on the audit trail", async () => {
+    const entries: AuditEntry[] = [];
+    const audit = { record: (entry: AuditEntry) => entries.push(entry), flush: () => undefined };
+    const audited = await startServer(jenkins.url, {}, { guard: new Guard(undefined, audit) });
+    try {
+      const client = await connect("v2-legacy", audited.url);
+      await client.callTool("getJob", { jobFullName: "hello" });
+      await client.close();
+      const entry = entries.find((candidate) => candidate.tool === "getJob");
+      expect(entry).toMatchObject({ client: "default", outcome: "ok", requestId: expect.any(String) });
+      const access = audited.logs.filter(
+        (line) => line.msg === "http request" && line.requestId === entry?.requestId,
+      );
+      expect(access).toMatchObject([{ rpc: "tools/call getJob", client: "default", status: 200 }]);
+    } finally {
+      await audited.close();
+    }
   });
 
   it("keeps a request id offered by a reverse proxy", async () => {
