@@ -1,7 +1,10 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Guard } from "../../src/guard/guard.js";
+import { parsePolicy } from "../../src/guard/policy.js";
 import { type JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
 import {
   bearer,
@@ -196,6 +199,44 @@ describe("many clients", () => {
       });
       expect(raw.status).toBeGreaterThanOrEqual(400);
     } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("elicitation", () => {
+  it("reaches a 2025 session client, whose answer lets the call go ahead", async () => {
+    const policy = parsePolicy(
+      [
+        "rules:",
+        "  - name: deploys-need-a-person",
+        '    clients: ["*"]',
+        `    jobs: ["${SEED_JOBS.deployApi}"]`,
+        "    allow: [read, trigger]",
+        "    confirm: [trigger]",
+      ].join("\n"),
+    );
+    const server = await startServer(jenkins.url, {}, { guard: new Guard(policy, undefined) });
+    const v1 = new V1Client(
+      { name: "asks-a-person", version: "1.0.0" },
+      { capabilities: { elicitation: {} } },
+    );
+    const questions: string[] = [];
+    v1.setRequestHandler(ElicitRequestSchema, async (request) => {
+      questions.push(request.params.message);
+      return { action: "accept", content: { confirm: true } };
+    });
+    try {
+      await v1.connect(new V1Transport(new URL(server.url), { requestInit: { headers: bearer() } }));
+      const result = await v1.callTool({
+        name: "triggerBuild",
+        arguments: { jobFullName: SEED_JOBS.deployApi },
+      });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      expect(questions).toHaveLength(1);
+      expect(questions[0]).toContain(SEED_JOBS.deployApi);
+    } finally {
+      await v1.close();
       await server.close();
     }
   });
