@@ -11,6 +11,9 @@ import {
   type ParamValue,
   type QueueItem,
   type Result,
+  type TestCase,
+  type TestResult,
+  type TestSuite,
   type World,
 } from "./world.js";
 
@@ -430,6 +433,25 @@ export class Beans {
     );
   }
 
+  /** hudson.tasks.junit.TestResult, the target of a build's `testReport`. */
+  testReport(result: TestResult): Bean {
+    const duration = sumDurations(result.suites.flatMap((suite) => suite.cases));
+    return new Bean(
+      "hudson.tasks.junit.TestResult",
+      levels(
+        [prop("testActions", 1, () => [])],
+        [
+          prop("duration", 1, () => duration),
+          prop("empty", 1, () => result.totalCount === 0),
+          prop("failCount", 1, () => result.failCount),
+          prop("passCount", 1, () => result.totalCount - result.failCount - result.skipCount),
+          prop("skipCount", 1, () => result.skipCount),
+          prop("suites", 1, () => result.suites.map(suiteBean)),
+        ],
+      ),
+    );
+  }
+
   queueItem(item: QueueItem): Bean {
     const actions = [
       ...(item.params ? [parametersActionBean(item.params)] : []),
@@ -490,7 +512,9 @@ export class Beans {
         return `Build #${running.number} is already in progress (ETA: ${eta})`;
       }
       case "buildable":
-        return "Waiting for next available executor";
+        return this.world.quietingDown
+          ? "Jenkins is about to shut down"
+          : "Waiting for next available executor";
       case "left":
         return null;
     }
@@ -528,8 +552,8 @@ export class Beans {
             declared: "hudson.model.OverallLoadStatistics",
           }),
           prop("primaryView", 1, () => view),
-          prop("quietDownReason", 1, () => null),
-          prop("quietingDown", 1, () => false),
+          prop("quietDownReason", 1, () => this.world.quietDownReason),
+          prop("quietingDown", 1, () => this.world.quietingDown),
           prop("slaveAgentPort", 1, () => 50000),
           prop("unlabeledLoad", 1, () => new Bean("jenkins.model.UnlabeledLoadStatistics", [])),
           prop("url", 1, () => this.baseUrl),
@@ -608,6 +632,54 @@ export class Beans {
       levels([prop("crumb", 1, () => crumb), prop("crumbRequestField", 1, () => CRUMB_FIELD)]),
     );
   }
+}
+
+function sumDurations(cases: readonly TestCase[]): number {
+  return cases.reduce((sum, c) => sum + c.duration, 0);
+}
+
+function suiteBean(suite: TestSuite): Bean {
+  return new Bean(
+    "hudson.tasks.junit.SuiteResult",
+    levels([
+      prop("cases", 9, () => suite.cases.map(caseBean)),
+      prop("duration", 9, () => sumDurations(suite.cases)),
+      prop("enclosingBlockNames", 9, () => []),
+      prop("enclosingBlocks", 9, () => []),
+      prop("id", 9, () => null),
+      prop("name", 9, () => suite.name),
+      prop("nodeId", 9, () => null),
+      prop("properties", 9, () => null),
+      prop("stderr", 9, () => null),
+      prop("stdout", 9, () => null),
+      prop("timestamp", 9, () => null),
+    ]),
+  );
+}
+
+function caseBean(test: TestCase): Bean {
+  const failed = test.status === "FAILED" || test.status === "REGRESSION";
+  return new Bean(
+    "hudson.tasks.junit.CaseResult",
+    levels(
+      [prop("testActions", 1, () => [])],
+      [
+        prop("age", 9, () => (failed ? 1 : 0)),
+        prop("className", 9, () => test.className),
+        prop("duration", 9, () => test.duration),
+        prop("errorDetails", 9, () => test.errorDetails ?? null),
+        prop("errorStackTrace", 9, () => test.errorStackTrace ?? null),
+        prop("failedSince", 9, () => 0),
+        prop("name", 999, () => test.name),
+        prop("properties", 9, () => null),
+        prop("skipped", 9, () => test.status === "SKIPPED"),
+        prop("skippedMessage", 9, () => null),
+        prop("status", 9, () => test.status),
+        prop("stderr", 9, () => null),
+        prop("stdout", 9, () => null),
+      ],
+    ),
+  );
 }
 
 function shortDescription(value: ParamValue): string {

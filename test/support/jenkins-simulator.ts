@@ -24,6 +24,7 @@ export {
   API_PARAMS,
   BIG_FOLDER_SIZE,
   BIG_LOG_LINES,
+  NIGHTLY_LOG_LINES,
   SEED_JOBS,
   seedWorld,
 } from "./seed.js";

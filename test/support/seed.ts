@@ -1,13 +1,16 @@
 import { SIMULATOR_USERS } from "./auth.js";
-import { buildHeader, buildStepLines, completeLog } from "./build-logs.js";
+import { buildFooter, buildHeader, buildStepLines, completeLog } from "./build-logs.js";
 import { GeneratedLog, GrowingLog } from "./logs.js";
 import {
   Build,
   type Cause,
   type Job,
+  junitResult,
   type ParamDef,
   type ParamValue,
   type Result,
+  type Stage,
+  type TestCase,
   type TestResult,
   type World,
 } from "./world.js";
@@ -27,6 +30,13 @@ export const SEED_JOBS = {
   slow: "slow",
   bigFolder: "big-folder",
   longRunning: "long-running",
+  /** Pipelines with an `input` step: release asks without parameters, deploy with TARGET and REASON. */
+  release: "ops/release",
+  deploy: "ops/deploy",
+  /** A pipeline whose running step catches `/stop`: only `/term` or `/kill` end it. */
+  stubborn: "ops/stubborn",
+  /** #1 failed in its Test stage, with failing tests, after a log of about 100 MB. */
+  nightly: "ops/nightly",
 } as const;
 
 /** `big-folder` holds job-00000 .. job-09999. */
@@ -36,7 +46,10 @@ export const BIG_FOLDER_SIZE = 10_000;
 export const BIG_LOG_LINES = 2_000_000;
 
 /** team/backend/api #4 failed its tests. */
-export const API_FAILED_TESTS: TestResult = { totalCount: 120, failCount: 2, skipCount: 3 };
+export const API_FAILED_TESTS: Omit<TestResult, "suites"> = { totalCount: 120, failCount: 2, skipCount: 3 };
+
+/** ops/nightly #1: this many generated 100-byte lines (about 100 MB) before its failure. */
+export const NIGHTLY_LOG_LINES = 1_000_000;
 
 /** A BRANCH value that makes team/backend/api fail. */
 export const API_FAILING_BRANCH = "broken";
@@ -69,6 +82,7 @@ interface PastBuild {
   params?: Readonly<Record<string, string | boolean>>;
   steps?: readonly string[];
   testResult?: TestResult;
+  stages?: readonly Stage[];
 }
 
 function apiValues(job: Job, given: Readonly<Record<string, string | boolean>>): ParamValue[] {
@@ -90,6 +104,7 @@ function addPastBuild(world: World, job: Job, past: PastBuild): Build {
   build.result = past.result;
   build.duration = past.durationMs;
   build.testResult = past.testResult ?? null;
+  build.stages = past.stages ?? null;
   job.builds.push(build);
   return build;
 }
@@ -112,6 +127,59 @@ const FAILED_TEST_STEPS = [
   "Execution failed for task ':test'.\n",
   "> There were failing tests. See the report at: file:///var/jenkins_home/workspace/team/backend/api/build/reports/tests/test/index.html\n",
 ];
+
+const API_FAILURES: readonly TestCase[] = [
+  {
+    className: "com.example.api.ApiControllerTest",
+    name: "rejectsExpiredToken()",
+    status: "FAILED",
+    duration: 0.412,
+    errorDetails: "expected: <401> but was: <500>",
+    errorStackTrace:
+      "org.opentest4j.AssertionFailedError: expected: <401> but was: <500>\n\tat app//com.example.api.ApiControllerTest.rejectsExpiredToken(ApiControllerTest.java:88)\n",
+  },
+  {
+    className: "com.example.api.ApiControllerTest",
+    name: "listsProjects()",
+    status: "REGRESSION",
+    duration: 0.087,
+    errorDetails: 'Cannot invoke "Project.id()" because "project" is null',
+    errorStackTrace:
+      'java.lang.NullPointerException: Cannot invoke "Project.id()" because "project" is null\n\tat app//com.example.api.ProjectService.list(ProjectService.java:41)\n',
+  },
+];
+
+/** Passing and skipped cases around `failures`, in suites of 20 per class. */
+function testSuites(prefix: string, failures: readonly TestCase[], passed: number, skipped: number) {
+  const others = Array.from({ length: passed + skipped }, (_, i): TestCase => {
+    const suite = Math.floor(i / 20);
+    return {
+      className: `${prefix}.Suite${suite}Test`,
+      name: `case${i}()`,
+      status: i < skipped ? "SKIPPED" : "PASSED",
+      duration: 0.01 + (i % 7) / 100,
+    };
+  });
+  const cases = [...failures, ...others];
+  const names = [...new Set(cases.map((c) => c.className))];
+  return junitResult(names.map((name) => ({ name, cases: cases.filter((c) => c.className === name) })));
+}
+
+/** The stages of a pipeline that failed in Test, with the error Jenkins records for it. */
+function failedInTest(durationMs: number): Stage[] {
+  const part = Math.floor(durationMs / 4);
+  return [
+    { name: "Checkout", status: "SUCCESS", durationMs: part },
+    { name: "Build", status: "SUCCESS", durationMs: part },
+    {
+      name: "Test",
+      status: "FAILED",
+      durationMs: durationMs - 2 * part,
+      error: { message: "script returned exit code 1", type: "hudson.AbortException" },
+    },
+    { name: "Deploy", status: "NOT_EXECUTED", durationMs: 0 },
+  ];
+}
 
 function seedTeam(world: World): void {
   for (const folder of ["team", "team/backend", "team/frontend"]) world.addFolder(folder);
@@ -136,7 +204,8 @@ function seedTeam(world: World): void {
       durationMs: 95_000,
       params: { BRANCH: "release/2.0", ENV: "prod", DEPLOY: true },
       steps: FAILED_TEST_STEPS,
-      testResult: API_FAILED_TESTS,
+      testResult: testSuites("com.example.api", API_FAILURES, 115, 3),
+      stages: failedInTest(95_000),
     },
     { result: "SUCCESS", hoursAgo: 2, durationMs: 181_000, params: { API_TOKEN: "rotated-token-value" } },
   ];
@@ -201,6 +270,64 @@ function seedBigLog(world: World): void {
   job.builds.push(build);
 }
 
+/** Pipelines that wait for people, resist being stopped, or fail at the end of a huge log. */
+function seedOps(world: World): void {
+  world.addFolder("ops");
+  world.addJob(SEED_JOBS.release, {
+    kind: "pipeline",
+    description: "Releases after a person approves",
+    input: { id: "Release", message: "Release to customers?" },
+  });
+  world.addJob(SEED_JOBS.deploy, {
+    kind: "pipeline",
+    description: "Deploys after a person picks the target",
+    input: {
+      id: "Approve",
+      message: "Deploy to production?",
+      ok: "Deploy",
+      params: [
+        {
+          type: "choice",
+          name: "TARGET",
+          description: "Where to deploy",
+          defaultValue: "staging",
+          choices: ["staging", "prod"],
+        },
+        { type: "string", name: "REASON", description: "Why now", defaultValue: "" },
+      ],
+    },
+  });
+  world.addJob(SEED_JOBS.stubborn, {
+    kind: "pipeline",
+    durationMs: HOUR,
+    ignoresStop: true,
+    description: "Runs a step that ignores /stop",
+  });
+  seedNightly(world);
+}
+
+function seedNightly(world: World): void {
+  const job = world.addJob(SEED_JOBS.nightly, { kind: "pipeline", description: "Nightly full test run" });
+  const build = new Build(
+    job,
+    job.nextBuildNumber++,
+    world.allocateQueueId(),
+    world.now() - 5 * HOUR,
+    [ADMIN],
+    null,
+  );
+  build.log = new GeneratedLog(
+    `${buildHeader(build)}+ ./gradlew check\n`,
+    NIGHTLY_LOG_LINES,
+    FAILED_TEST_STEPS.join("") + buildFooter(build, "FAILURE"),
+  );
+  build.result = "FAILURE";
+  build.duration = 3_600_000;
+  build.testResult = testSuites("com.example.nightly", API_FAILURES, 4_000, 20);
+  build.stages = failedInTest(3_600_000);
+  job.builds.push(build);
+}
+
 /** Creates the default world (see SEED_JOBS). */
 export function seedWorld(world: World): void {
   const hello = world.addJob(SEED_JOBS.hello, { description: "Says hello" });
@@ -223,4 +350,5 @@ export function seedWorld(world: World): void {
     lineIntervalMs: 100,
     description: "Runs for a minute, a line every 100 ms",
   });
+  seedOps(world);
 }

@@ -27,10 +27,69 @@ export interface Cause {
   readonly userName: string;
 }
 
+/** CaseResult.Status. */
+export type CaseStatus = "PASSED" | "SKIPPED" | "FAILED" | "FIXED" | "REGRESSION";
+
+export interface TestCase {
+  readonly className: string;
+  readonly name: string;
+  readonly status: CaseStatus;
+  /** Seconds, as JUnit reports them. */
+  readonly duration: number;
+  readonly errorDetails?: string;
+  readonly errorStackTrace?: string;
+}
+
+export interface TestSuite {
+  readonly name: string;
+  readonly cases: readonly TestCase[];
+}
+
+/** A junit TestResult: the counts its TestResultAction exports, and the report behind `testReport`. */
 export interface TestResult {
   readonly failCount: number;
   readonly skipCount: number;
   readonly totalCount: number;
+  readonly suites: readonly TestSuite[];
+}
+
+/** StatusExt of the Pipeline Stage View plugin. */
+export type StageStatus =
+  | "SUCCESS"
+  | "FAILED"
+  | "UNSTABLE"
+  | "ABORTED"
+  | "IN_PROGRESS"
+  | "PAUSED_PENDING_INPUT"
+  | "NOT_EXECUTED";
+
+export interface Stage {
+  readonly name: string;
+  readonly status: StageStatus;
+  readonly durationMs: number;
+  /** ErrorExt of a failed stage. */
+  readonly error?: { readonly message: string; readonly type: string };
+}
+
+/** A pipeline `input` step: asked once the build's steps are done (InputStep). */
+export interface InputSpec {
+  /** InputStep capitalizes the first letter of the id it is given. */
+  readonly id: string;
+  readonly message: string;
+  /** The proceed button's text (`ok`), "Proceed" when not set. */
+  readonly ok?: string;
+  readonly params?: readonly ParamDef[];
+}
+
+/** A TestResult from its suites, counts computed as the junit plugin does. */
+export function junitResult(suites: readonly TestSuite[]): TestResult {
+  const cases = suites.flatMap((suite) => suite.cases);
+  return {
+    failCount: cases.filter((c) => c.status === "FAILED" || c.status === "REGRESSION").length,
+    skipCount: cases.filter((c) => c.status === "SKIPPED").length,
+    totalCount: cases.length,
+    suites,
+  };
 }
 
 export type Outcome = (params: Readonly<Record<string, string>>) => Result;
@@ -56,6 +115,10 @@ export interface JobSpec extends Partial<JobTiming> {
   outcome?: Outcome;
   /** Branch jobs of a multibranch project cannot be configured, enabled, disabled or deleted. */
   readOnly?: boolean;
+  /** Pipelines: an `input` step after the build's steps, which waits for a person. */
+  input?: InputSpec;
+  /** Pipelines: a step that catches the interrupt of `/stop`, so only `/term` or `/kill` end the build. */
+  ignoresStop?: boolean;
 }
 
 /** Util.rawEncode: the URL form of one item name. */
@@ -163,6 +226,8 @@ export class Job extends Item {
   concurrent: boolean;
   outcome: Outcome;
   timing: JobTiming;
+  readonly input: InputSpec | null;
+  readonly ignoresStop: boolean;
 
   constructor(
     name: string,
@@ -179,6 +244,8 @@ export class Job extends Item {
     this.description = spec.description ?? "";
     this.displayNameOrNull = spec.displayName ?? null;
     this.readOnly = spec.readOnly ?? false;
+    this.input = spec.input ?? null;
+    this.ignoresStop = spec.ignoresStop ?? false;
     this.timing = {
       quietPeriodMs: spec.quietPeriodMs ?? defaults.quietPeriodMs,
       durationMs: spec.durationMs ?? defaults.durationMs,
@@ -222,6 +289,8 @@ export const defaultOutcome: Outcome = (params) =>
 
 interface Execution {
   readonly endsAt: number;
+  /** The job's `input` step was reached (it is asked at most once). */
+  inputReached: boolean;
   readonly logStartsAt: number;
   readonly steps: readonly string[];
   readonly stepEvery: number;
@@ -236,6 +305,10 @@ export class Build {
   testResult: TestResult | null = null;
   execution: Execution | null = null;
   log: LogSource = new GrowingLog();
+  /** Pipelines: stages as recorded; null for the default single "Build" stage. */
+  stages: readonly Stage[] | null = null;
+  /** Pipelines: the `input` step waiting for an answer. */
+  pendingInput: InputSpec | null = null;
 
   constructor(
     readonly job: Job,
@@ -319,6 +392,9 @@ export class World extends EventEmitter {
   readonly queue: QueueItem[] = [];
   readonly leftItems = new Map<number, QueueItem>();
   readonly running = new Set<Build>();
+  /** Jenkins.doQuietDown: no new builds start; exported as quietingDown and quietDownReason. */
+  quietDownReason: string | null = null;
+  quietingDown = false;
   private nextQueueId = 1;
   private manualNow: number;
 
@@ -511,6 +587,7 @@ export class World extends EventEmitter {
       .sort((a, b) => a.buildableSince - b.buildableSince || a.due - b.due || a.id - b.id);
     for (const item of ready) {
       if (this.blockingBuild(item.job)) item.state = "blocked";
+      else if (this.quietingDown) item.state = "buildable";
       else if (item.job.kind === "freestyle" && this.freeExecutors() <= 0) item.state = "buildable";
       else this.start(item, now);
     }
@@ -527,6 +604,7 @@ export class World extends EventEmitter {
       logStartsAt: now + logStartDelayMs,
       steps: buildStepLines(job, stepCount),
       stepEvery: lineIntervalMs ?? durationMs / (stepCount + 1),
+      inputReached: false,
       emitted: 0,
       headerWritten: false,
       estimatedDuration: job.estimatedDuration(),
@@ -550,7 +628,37 @@ export class World extends EventEmitter {
     while (exec.emitted < exec.steps.length && build.timestamp + (exec.emitted + 1) * exec.stepEvery <= now) {
       log.append(exec.steps[exec.emitted++] ?? "");
     }
-    if (now >= exec.endsAt) this.finish(build, build.job.outcome(build.paramMap()));
+    if (now < exec.endsAt) return;
+    const input = build.job.input;
+    if (input && !exec.inputReached) {
+      exec.inputReached = true;
+      build.pendingInput = input;
+      log.append(`[Pipeline] input\n${input.message}\n${input.ok ?? "Proceed"} or Abort\n`);
+    }
+    if (!build.pendingInput) this.finish(build, build.job.outcome(build.paramMap()));
+  }
+
+  /** InputStepExecution.proceed / doAbort: the build goes on to its outcome, or ends ABORTED. */
+  answerInput(build: Build, proceed: boolean, by: Cause, values: readonly ParamValue[] = []): void {
+    const log = build.log;
+    build.pendingInput = null;
+    if (log instanceof GrowingLog) {
+      const given = values.map((v) => `${v.name}=${v.type === "password" ? "****" : String(v.value)}\n`);
+      log.append(proceed ? `Approved by ${by.userName}\n${given.join("")}` : `Rejected by ${by.userName}\n`);
+    }
+    if (!proceed) this.finish(build, "ABORTED");
+    else this.progress(build, this.now());
+  }
+
+  /** Executor.interrupt of a pipeline: a step that catches it lets the build run on until `/term`. */
+  interrupt(build: Build, by: Cause): void {
+    if (!build.job.ignoresStop) {
+      this.abort(build, by, false);
+      return;
+    }
+    if (build.log instanceof GrowingLog) {
+      build.log.append(`Aborted by ${by.userName}\nClick here to forcibly terminate running steps\n`);
+    }
   }
 
   /** Ends a running build now: remaining lines, `extra` text, then the "Finished: RESULT" footer. */
@@ -561,6 +669,7 @@ export class World extends EventEmitter {
     if (!exec.headerWritten) log.append(buildHeader(build));
     if (result !== "ABORTED") log.append(exec.steps.slice(exec.emitted).join(""));
     log.append(extra + buildFooter(build, result));
+    build.pendingInput = null;
     build.result = result;
     build.duration = this.now() - build.timestamp;
     build.execution = null;

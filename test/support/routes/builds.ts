@@ -19,8 +19,9 @@ import {
   previousPage,
   type RequestContext,
 } from "./context.js";
+import { inputRoute, wfapiRoute } from "./pipeline.js";
 
-/** Everything below `{job}/{number}/`: api, console logs and stopping. */
+/** Everything below `{job}/{number}/`: api, console logs, stopping, test reports and pipeline actions. */
 export function buildRoute(
   env: AppEnv,
   ctx: RequestContext,
@@ -41,10 +42,16 @@ export function buildRoute(
         ? progressiveText(env, ctx, build)
         : env.pages.notFound();
     case "stop":
-      return pipeline ? kill(env, ctx, build, false) : stop(env, ctx, build);
+      return pipeline ? interrupt(env, ctx, build) : stop(env, ctx, build);
     case "term":
     case "kill":
       return pipeline ? kill(env, ctx, build, action === "kill") : env.pages.notFound();
+    case "testReport":
+      return testReport(env, ctx, build, tail);
+    case "wfapi":
+      return pipeline ? wfapiRoute(env, build, tail) : env.pages.notFound();
+    case "input":
+      return pipeline ? inputRoute(env, ctx, build, tail) : env.pages.notFound();
     default:
       return env.pages.notFound();
   }
@@ -62,12 +69,31 @@ function stop(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
   return redirect(302, previousPage(ctx, build.url));
 }
 
-/** WorkflowRun.doStop / doTerm / doKill: Job/Cancel is checked even when nothing runs. */
+/** Run.doStop of a pipeline: interrupts the execution, which a step may catch and run on. */
+function interrupt(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
+  const refused = postOnly(env, ctx) ?? denied(env, ctx, "Job/Cancel");
+  if (refused) return refused;
+  if (build.building) env.world.interrupt(build, causeOf(ctx));
+  return redirect(302, previousPage(ctx, build.url));
+}
+
+/** WorkflowRun.doTerm / doKill: Job/Cancel is checked even when nothing runs. */
 function kill(env: AppEnv, ctx: RequestContext, build: Build, hard: boolean): SimResponse {
   const refused = postOnly(env, ctx) ?? denied(env, ctx, "Job/Cancel");
   if (refused) return refused;
   if (build.building) env.world.abort(build, causeOf(ctx), hard);
   return redirect(302, previousPage(ctx, build.url));
+}
+
+/** TestResultAction's `testReport`: only builds that recorded tests have one. */
+function testReport(env: AppEnv, ctx: RequestContext, build: Build, rest: readonly string[]): SimResponse {
+  const result = build.testResult;
+  if (!result) return env.pages.notFound();
+  if (rest.length === 0) return env.pages.layout(200, "Test Result", "<h1>Test Result</h1>");
+  const [api, ...tail] = rest;
+  return api === "api"
+    ? apiResponse(env, ctx, tail, () => env.beans.testReport(result))
+    : env.pages.notFound();
 }
 
 const TEXT = "text/plain;charset=UTF-8";

@@ -42,7 +42,7 @@ function valueFromString(def: ParamDef, text: string): ParamValue {
 }
 
 /** ParameterDefinition.createValue(req, jo): the `json` form field of `/build`. */
-function valueFromJson(def: ParamDef, entry: Record<string, unknown>): ParamValue {
+export function valueFromJson(def: ParamDef, entry: Record<string, unknown>): ParamValue {
   const raw = entry.value;
   if (def.type === "boolean")
     return { type: def.type, name: def.name, value: raw === true || raw === "true" };
@@ -94,7 +94,7 @@ function buildFromForm(env: AppEnv, ctx: RequestContext, job: Job, delay: number
   return redirect(status, ctx.requestRoot + item.url);
 }
 
-function parseForm(json: string): Record<string, unknown> {
+export function parseForm(json: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(json);
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
