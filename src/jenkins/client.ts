@@ -4,15 +4,18 @@ import { type HttpObserver, JenkinsHttp, type JenkinsRequest } from "./http.js";
 import { type LogPage, type LogPosition, LogReader, type LogTarget } from "./logs.js";
 import {
   type Build,
+  type BuildSummary,
   CHILDREN_COUNTED,
   type Job,
   type JobSummary,
   jobType,
   type QueueItem,
   type RawBuild,
+  type RawBuildSummary,
   type RawJob,
   type RawQueueItem,
   toBuild,
+  toBuildSummary,
   toJob,
   toJobSummary,
   toQueueItem,
@@ -27,6 +30,33 @@ import {
   jobPathFromUrl,
   jobUrlPath,
 } from "./paths.js";
+import {
+  type PendingInput,
+  type PipelineRun,
+  type RawPendingInput,
+  type RawRunExt,
+  type RawTestReport,
+  TEST_REPORT_TREE,
+  type TestReport,
+  toPendingInput,
+  toPipelineRun,
+  toTestReport,
+} from "./reports.js";
+import {
+  NODES_TREE,
+  QUEUE_STATUS_TREE,
+  type RawNodes,
+  type RawQueueStatus,
+  type RawRootStatus,
+  type RawWhoAmI,
+  ROOT_STATUS_TREE,
+  type ServerStatus,
+  toServerStatus,
+  toWhoAmI,
+  WHO_AM_I_TREE,
+  type WhoAmI,
+} from "./system.js";
+import { type JobTree, TreeCache, toJobTree, treeQuery } from "./tree.js";
 
 export interface ServerInfo {
   version: string;
@@ -48,6 +78,21 @@ export interface BuildLogRequest {
   build: BuildRef;
   signal?: AbortSignal | undefined;
 }
+
+export interface BuildHistory {
+  jobFullName: string;
+  /** Newest first. */
+  builds: BuildSummary[];
+  /** True when older builds exist than the ones listed. */
+  hasMore: boolean;
+}
+
+/** How a running build is ended: `stop` asks, pipelines' `term` and `kill` force. */
+export type StopSignal = "stop" | "term" | "kill";
+
+export type InputAnswer =
+  | { action: "proceed"; parameters?: Array<{ name: string; value: string | boolean }> }
+  | { action: "abort" };
 
 /** One method per Jenkins operation the tools need; tools never see HTTP. */
 export interface JenkinsClient {
@@ -79,6 +124,30 @@ export interface JenkinsClient {
   ): Promise<void>;
   copyJob(parent: JobPath | undefined, name: string, from: JobPath, signal?: AbortSignal): Promise<void>;
   getConfigXml(path: JobPath, signal?: AbortSignal): Promise<string>;
+  /** Items below `parent` (or the root) a few levels deep, from one request, kept for 30 s. */
+  jobTree(parent: JobPath | undefined): Promise<JobTree>;
+  /** Up to `limit` (at most 100) most recent builds. */
+  listBuilds(path: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory>;
+  listQueue(signal?: AbortSignal): Promise<QueueItem[]>;
+  stopBuild(path: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void>;
+  testReport(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport>;
+  /** The stages of a pipeline build (Pipeline Stage View plugin). */
+  pipelineRun(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun>;
+  pendingInputs(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]>;
+  answerInput(
+    path: JobPath,
+    build: BuildRef,
+    inputId: string,
+    answer: InputAnswer,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** Streams the log's lines so far to `consume` until it returns false; true when the end was reached. */
+  scanLog(
+    request: BuildLogRequest & { building: boolean },
+    consume: (lines: string[]) => boolean,
+  ): Promise<boolean>;
+  whoAmI(signal?: AbortSignal): Promise<WhoAmI>;
+  status(signal?: AbortSignal): Promise<ServerStatus>;
   /** The job's full name as Jenkins spells it, from its URL (decoded branch names become encoded). */
   jobPathFromUrl(url: string): JobPath | undefined;
   close(): Promise<void>;
@@ -100,6 +169,10 @@ const BUILD_TREE = [
 const QUEUE_TREE =
   "_class,id,why,blocked,buildable,stuck,cancelled,inQueueSince,task[name,url],executable[number,url]";
 
+const BUILD_SUMMARY_TREE = "number,url,result,building,timestamp,duration,actions[causes[shortDescription]]";
+
+const STOP_ACTIONS: Record<StopSignal, string> = { stop: "stopping", term: "terminating", kill: "killing" };
+
 /** A cap on remembered multibranch spellings (`mb/feature/login` → `mb/feature%2Flogin`). */
 const ALIAS_CACHE_SIZE = 500;
 
@@ -107,6 +180,7 @@ export class HttpJenkinsClient implements JenkinsClient {
   private readonly http: JenkinsHttp;
   private readonly logs: LogReader;
   private readonly aliases = new Map<string, JobPath>();
+  private readonly trees = new TreeCache();
 
   constructor(config: JenkinsConfig, observer?: HttpObserver) {
     this.http = new JenkinsHttp(config, observer);
@@ -166,11 +240,7 @@ export class HttpJenkinsClient implements JenkinsClient {
         ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
         signal,
       });
-      if (container && raw.jobs === undefined) {
-        throw new InvalidInputError(
-          `"${formatJobPath(container)}" is a ${jobType(raw._class)} job, not a folder: it has no jobs to list. Use getJob to read it.`,
-        );
-      }
+      if (container && raw.jobs === undefined) throw notAFolder(container, raw);
       const parentName = container ? formatJobPath(container) : undefined;
       const jobs = (raw.jobs ?? []).map((job) => toJobSummary(job, parentName));
       return { jobs: jobs.slice(0, limit), hasMore: jobs.length > limit };
@@ -330,6 +400,194 @@ export class HttpJenkinsClient implements JenkinsClient {
     );
   }
 
+  jobTree(parent: JobPath | undefined): Promise<JobTree> {
+    // Shared by every caller for a while, so no caller's signal may cancel the read.
+    const read = (container: JobPath | undefined) => async () => {
+      const raw = await this.http.json<RawJob>({
+        path: `${containerUrlPath(container)}api/json`,
+        query: { tree: `_class,${treeQuery()}` },
+        action: container ? `reading the jobs below ${formatJobPath(container)}` : "reading the jobs",
+        ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
+      });
+      if (container && raw.jobs === undefined) throw notAFolder(container, raw);
+      return toJobTree(raw);
+    };
+    if (!parent) return this.trees.get("", read(undefined));
+    return this.trees.get(formatJobPath(parent), () => this.onJob(parent, (container) => read(container)()));
+  }
+
+  listBuilds(path: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory> {
+    return this.onJob(path, async (jobPath) => {
+      const raw = await this.http.json<
+        RawJob & { builds?: RawBuildSummary[]; firstBuild?: { number: number } | null }
+      >({
+        path: `${jobUrlPath(jobPath)}api/json`,
+        query: { tree: `_class,fullName,firstBuild[number],builds[${BUILD_SUMMARY_TREE}]{0,${limit}}` },
+        action: `listing the builds of ${formatJobPath(jobPath)}`,
+        notFound: jobNotFound(jobPath),
+        signal,
+      });
+      if (raw.builds === undefined) {
+        throw new InvalidInputError(
+          `"${formatJobPath(jobPath)}" is a ${jobType(raw._class)}, which has no builds of its own: find its jobs with searchJobs or getJobs.`,
+        );
+      }
+      const builds = raw.builds.map(toBuildSummary);
+      const oldest = builds.at(-1)?.number;
+      return {
+        jobFullName: raw.fullName ?? formatJobPath(jobPath),
+        builds,
+        hasMore: oldest !== undefined && (raw.firstBuild?.number ?? oldest) < oldest,
+      };
+    });
+  }
+
+  async listQueue(signal?: AbortSignal): Promise<QueueItem[]> {
+    const raw = await this.http.json<{ items?: RawQueueItem[] }>({
+      path: "queue/api/json",
+      query: { tree: `items[${QUEUE_TREE}]` },
+      action: "reading the queue",
+      signal,
+    });
+    return (raw.items ?? []).map(toQueueItem);
+  }
+
+  stopBuild(path: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void> {
+    return this.onJob(path, async (jobPath) => {
+      const response = await this.http.send({
+        method: "POST",
+        path: `${jobUrlPath(jobPath)}${build}/${how}`,
+        // Jenkins answers with a redirect back to the page the request came from.
+        accept: [302, 303],
+        action: `${STOP_ACTIONS[how]} ${describeBuild(jobPath, build)}`,
+        notFound:
+          how === "stop"
+            ? buildNotFound(jobPath, build)
+            : `${describeBuild(jobPath, build)} has no /${how}: only pipeline builds can be forced to end`,
+        mutating: true,
+        signal,
+      });
+      await response.body.dump();
+    });
+  }
+
+  testReport(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport> {
+    return this.onJob(path, async (jobPath) =>
+      toTestReport(
+        await this.http.json<RawTestReport>({
+          path: `${jobUrlPath(jobPath)}${build}/testReport/api/json`,
+          query: { tree: TEST_REPORT_TREE },
+          action: `reading the test results of ${describeBuild(jobPath, build)}`,
+          notFound: `${describeBuild(jobPath, build)} has no test results: it published no JUnit report (or the build does not exist)`,
+          signal,
+        }),
+      ),
+    );
+  }
+
+  pipelineRun(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun> {
+    return this.onJob(path, async (jobPath) =>
+      toPipelineRun(
+        await this.http.json<RawRunExt>({
+          path: `${jobUrlPath(jobPath)}${build}/wfapi/describe`,
+          action: `reading the stages of ${describeBuild(jobPath, build)}`,
+          notFound: notAPipeline(jobPath, build),
+          // The stage view's REST API answers plain JSON, without Jenkins' headers.
+          requireJenkinsHeader: false,
+          signal,
+        }),
+      ),
+    );
+  }
+
+  pendingInputs(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]> {
+    return this.onJob(path, async (jobPath) => {
+      const raw = await this.http.json<RawPendingInput[] | null>({
+        path: `${jobUrlPath(jobPath)}${build}/wfapi/pendingInputActions`,
+        action: `reading the inputs waiting in ${describeBuild(jobPath, build)}`,
+        notFound: notAPipeline(jobPath, build),
+        requireJenkinsHeader: false,
+        signal,
+      });
+      return (raw ?? []).map(toPendingInput);
+    });
+  }
+
+  answerInput(
+    path: JobPath,
+    build: BuildRef,
+    inputId: string,
+    answer: InputAnswer,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const parameters = answer.action === "proceed" ? (answer.parameters ?? []) : [];
+    const verb = answer.action === "abort" ? "abort" : parameters.length > 0 ? "proceed" : "proceedEmpty";
+    return this.onJob(path, async (jobPath) => {
+      const response = await this.http.send({
+        method: "POST",
+        path: `${jobUrlPath(jobPath)}${build}/input/${encodeURIComponent(inputId)}/${verb}`,
+        // InputStepExecution reads the values from Stapler's `json` form field, as its own form sends them.
+        ...(verb === "proceed"
+          ? {
+              body: new URLSearchParams({ json: JSON.stringify({ parameter: parameters }) }).toString(),
+              headers: { "content-type": "application/x-www-form-urlencoded" },
+            }
+          : {}),
+        accept: [302, 303],
+        action: `${answer.action === "abort" ? "aborting" : "approving"} input "${inputId}" of ${describeBuild(jobPath, build)}`,
+        notFound: `Input "${inputId}" of ${describeBuild(jobPath, build)} is not waiting: it was answered already, or never existed; list the waiting ones with getPendingInputs`,
+        mutating: true,
+        signal,
+      });
+      await response.body.dump();
+    });
+  }
+
+  scanLog(
+    request: BuildLogRequest & { building: boolean },
+    consume: (lines: string[]) => boolean,
+  ): Promise<boolean> {
+    return this.onJob(request.path, (jobPath) =>
+      this.logs.scan(logTarget(jobPath, request), request.building, consume),
+    );
+  }
+
+  async whoAmI(signal?: AbortSignal): Promise<WhoAmI> {
+    return toWhoAmI(
+      await this.http.json<RawWhoAmI>({
+        path: "whoAmI/api/json",
+        query: { tree: WHO_AM_I_TREE },
+        action: "asking Jenkins who the server is",
+        signal,
+      }),
+    );
+  }
+
+  async status(signal?: AbortSignal): Promise<ServerStatus> {
+    const [info, root, queue, nodes] = await Promise.all([
+      this.serverInfo(signal),
+      this.http.json<RawRootStatus>({
+        path: "api/json",
+        query: { tree: ROOT_STATUS_TREE },
+        action: "reading Jenkins' state",
+        signal,
+      }),
+      this.http.json<RawQueueStatus>({
+        path: "queue/api/json",
+        query: { tree: QUEUE_STATUS_TREE },
+        action: "reading the queue",
+        signal,
+      }),
+      this.http.json<RawNodes>({
+        path: "computer/api/json",
+        query: { tree: NODES_TREE },
+        action: "reading the nodes",
+        signal,
+      }),
+    ]);
+    return toServerStatus(info.version, root, queue, nodes);
+  }
+
   /**
    * Runs `operation` on the job as named; when Jenkins has no such job and a parent is a
    * multibranch project, runs it again on the branch the rest of the name spells
@@ -380,6 +638,16 @@ function logTarget(jobPath: JobPath, request: BuildLogRequest): LogTarget {
     notFound: buildNotFound(jobPath, request.build),
     signal: request.signal,
   };
+}
+
+function notAFolder(container: JobPath, raw: RawJob): InvalidInputError {
+  return new InvalidInputError(
+    `"${formatJobPath(container)}" is a ${jobType(raw._class)} job, not a folder: it has no jobs to list. Use getJob to read it.`,
+  );
+}
+
+function notAPipeline(path: JobPath, build: BuildRef): string {
+  return `${describeBuild(path, build)} has no pipeline stages or inputs: it is not a pipeline build (or the build, or the Pipeline Stage View plugin, is missing)`;
 }
 
 function fullNameIn(container: JobPath | undefined, name: string): string {

@@ -47,6 +47,8 @@ const TAIL_BYTES_PER_LINE = 200;
 const MAX_TAIL_BYTES = 16 * 1024 * 1024;
 /** How far back the unterminated last line of a finished log is looked for. */
 const LAST_LINE_PROBE_BYTES = 4096;
+/** Lines per read when a running build's log is scanned. */
+const SCAN_PAGE_LINES = 5000;
 
 interface PlainAnswer {
   /** X-Text-Size: the stored length (or, before 2.509 on a running build, where the text stops). */
@@ -88,6 +90,46 @@ export class LogReader {
     });
     if (!page) throw new Error("an unverified read always answers");
     return page;
+  }
+
+  /**
+   * Every line of the log so far, in batches, to `consume`, which returns false to stop the
+   * transfer. A finished log streams from consoleText in one request; a running build's is read in
+   * pages, as consoleText would not answer before the build ends. True when the end was reached.
+   */
+  async scan(target: LogTarget, building: boolean, consume: (lines: string[]) => boolean): Promise<boolean> {
+    return building ? this.scanPages(target, consume) : this.scanWhole(target, consume);
+  }
+
+  private async scanWhole(target: LogTarget, consume: (lines: string[]) => boolean): Promise<boolean> {
+    const response = await this.http.send({
+      path: `${target.buildPath}consoleText`,
+      action: target.action,
+      notFound: target.notFound,
+      signal: target.signal,
+    });
+    const splitter = new LineSplitter();
+    response.body.on("error", () => undefined);
+    for await (const chunk of response.body) {
+      const lines = splitter.push(chunk as Buffer);
+      if (lines.length > 0 && !consume(lines.map((line) => line.text))) {
+        response.body.destroy();
+        return false;
+      }
+    }
+    const last = splitter.finish();
+    if (last) consume([last.text]);
+    return true;
+  }
+
+  private async scanPages(target: LogTarget, consume: (lines: string[]) => boolean): Promise<boolean> {
+    let position: LogPosition = { offset: 0, skipLines: 0 };
+    for (;;) {
+      const page = await this.forward(target, position, SCAN_PAGE_LINES);
+      if (!consume(page.lines)) return false;
+      if (page.lines.length < SCAN_PAGE_LINES || !page.hasMoreAfter) return true;
+      position = page.next;
+    }
   }
 
   /**

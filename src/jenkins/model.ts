@@ -96,15 +96,19 @@ export interface Job extends JobSummary {
   children?: JobSummary[];
 }
 
-export interface Build {
+/** A build as lists show it. */
+export interface BuildSummary {
   number: number;
   url: string;
   result: string | null;
   building: boolean;
   startedAt: string;
   durationMs: number;
-  estimatedDurationMs: number;
   causes: string[];
+}
+
+export interface Build extends BuildSummary {
+  estimatedDurationMs: number;
   parameters: Array<{ name: string; value: string | number | boolean | null }>;
   tests: { total: number; failed: number; skipped: number } | null;
 }
@@ -161,22 +165,24 @@ export function toJobSummary(raw: RawJob, parentFullName?: string): JobSummary {
 
 export function toParameterDefinitions(raw: RawJob): ParameterDefinition[] {
   const definitions = raw.property?.flatMap((property) => property.parameterDefinitions ?? []) ?? [];
-  return definitions.map((definition) => {
-    const jenkinsType = definition.type ?? definition._class?.split(".").pop() ?? "unknown";
-    const type = PARAMETER_TYPES[jenkinsType] ?? "other";
-    const value = definition.defaultParameterValue?.value;
-    // Jenkins never exports a password parameter's default; either way a secret shows as the mask.
-    const secret =
-      type === "password" || (isSecretParameter(definition.name) && value !== undefined && value !== null);
-    return {
-      name: definition.name,
-      type,
-      jenkinsType,
-      default: secret ? MASK : toDefault(value),
-      ...(definition.choices ? { choices: definition.choices } : {}),
-      description: definition.description || null,
-    };
-  });
+  return definitions.map(toParameterDefinition);
+}
+
+export function toParameterDefinition(definition: RawParameterDefinition): ParameterDefinition {
+  const jenkinsType = definition.type ?? definition._class?.split(".").pop() ?? "unknown";
+  const type = PARAMETER_TYPES[jenkinsType] ?? "other";
+  const value = definition.defaultParameterValue?.value;
+  // Jenkins never exports a password parameter's default; either way a secret shows as the mask.
+  const secret =
+    type === "password" || (isSecretParameter(definition.name) && value !== undefined && value !== null);
+  return {
+    name: definition.name,
+    type,
+    jenkinsType,
+    default: secret ? MASK : toDefault(value),
+    ...(definition.choices ? { choices: definition.choices } : {}),
+    description: definition.description || null,
+  };
 }
 
 function toDefault(value: unknown): string | boolean | null {
@@ -218,12 +224,19 @@ export function toJob(raw: RawJob): Job {
   return job;
 }
 
-export function toBuild(raw: RawBuild): Build {
-  const actions = (raw.actions ?? []).filter((action) => action !== null && typeof action === "object");
-  const causes = actions
+export type RawBuildSummary = Pick<
+  RawBuild,
+  "number" | "url" | "result" | "building" | "timestamp" | "duration" | "actions"
+>;
+
+function actionsOf(raw: RawBuildSummary) {
+  return (raw.actions ?? []).filter((action) => action !== null && typeof action === "object");
+}
+
+export function toBuildSummary(raw: RawBuildSummary): BuildSummary {
+  const causes = actionsOf(raw)
     .flatMap((action) => action?.causes ?? [])
     .map((cause) => cause.shortDescription ?? "");
-  const tests = actions.find((action) => action?.totalCount !== undefined);
   return {
     number: raw.number,
     url: raw.url,
@@ -231,8 +244,16 @@ export function toBuild(raw: RawBuild): Build {
     building: raw.building,
     startedAt: new Date(raw.timestamp).toISOString(),
     durationMs: raw.duration,
-    estimatedDurationMs: raw.estimatedDuration,
     causes: [...new Set(causes.filter(Boolean))],
+  };
+}
+
+export function toBuild(raw: RawBuild): Build {
+  const actions = actionsOf(raw);
+  const tests = actions.find((action) => action?.totalCount !== undefined);
+  return {
+    ...toBuildSummary(raw),
+    estimatedDurationMs: raw.estimatedDuration,
     parameters: actions
       .flatMap((action) => action?.parameters ?? [])
       .map((parameter) => ({ name: parameter.name, value: parameterValue(parameter) })),
