@@ -1,0 +1,91 @@
+import { type BenchContext, expectOk, type Scenario } from "../lib/context.js";
+import type { Row } from "../lib/report.js";
+import { StdioRpc } from "../lib/rpc.js";
+
+const TOOL_COUNT = 7;
+
+interface TypicalCall {
+  tool: string;
+  what: string;
+  args: () => Record<string, unknown>;
+  max?: number;
+}
+
+/**
+ * What a model pays to read: the bytes of tools/list, and of each tool's typical answer (its text
+ * and its structured content together), next to what Jenkins sent for it.
+ */
+export const contextCost: Scenario = {
+  name: "context",
+  async run({ simulator, progress }: BenchContext): Promise<Row[]> {
+    const { server, rpc } = await StdioRpc.start(simulator.url);
+    try {
+      const { result } = await rpc.request("tools/list");
+      const tools = result.tools as { name: string }[];
+      if (tools.length !== TOOL_COUNT) {
+        throw new Error(`tools/list has ${tools.length} tools: ${tools.map((tool) => tool.name).join(", ")}`);
+      }
+      const rows: Row[] = [
+        {
+          group: "context cost",
+          measure: `tools/list, ${TOOL_COUNT} tools`,
+          value: Buffer.byteLength(JSON.stringify(result)),
+          unit: "bytes",
+          target: { max: 6000 },
+        },
+      ];
+      let queueItemId = 0;
+      const stamp = Date.now().toString(36);
+      const calls: TypicalCall[] = [
+        { tool: "getJob", what: "team/backend/api", args: () => ({ jobFullName: "team/backend/api" }) },
+        {
+          tool: "getJobs",
+          what: "a page of 50",
+          args: () => ({ parentFullName: "big-folder", limit: 50 }),
+          max: 6000,
+        },
+        {
+          tool: "getBuild",
+          what: "team/backend/api #4",
+          args: () => ({ jobFullName: "team/backend/api", buildNumber: 4 }),
+          max: 1000,
+        },
+        {
+          tool: "getBuildLog",
+          what: "last 100 lines",
+          args: () => ({ jobFullName: "big-log", buildNumber: 1, limit: 100 }),
+        },
+        { tool: "triggerBuild", what: "hello, queued", args: () => ({ jobFullName: "hello" }) },
+        { tool: "triggerBuild", what: "slow, queued", args: () => ({ jobFullName: "slow" }) },
+        { tool: "cancelQueueItem", what: "that item", args: () => ({ queueItemId }) },
+        {
+          tool: "createJob",
+          what: "a pipeline",
+          args: () => ({
+            jobFullName: `bench-${stamp}`,
+            pipelineScript: "pipeline { agent any; stages {} }",
+          }),
+        },
+      ];
+      for (const call of calls) {
+        progress(`${call.tool} ${call.what}`);
+        await simulator.reset();
+        const { text, structured } = expectOk((await rpc.callTool(call.tool, call.args())).result, call.tool);
+        if (call.what === "slow, queued") queueItemId = Number(structured.queueItemId);
+        if (call.what === "slow, queued") continue;
+        const { responseBytes } = await simulator.summary();
+        rows.push({
+          group: "context cost",
+          measure: `${call.tool} answer (${call.what})`,
+          value: Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(structured)),
+          unit: "bytes",
+          ...(call.max ? { target: { max: call.max } } : {}),
+          baseline: { label: "Jenkins sent", value: responseBytes },
+        });
+      }
+      return rows;
+    } finally {
+      await server.close();
+    }
+  },
+};

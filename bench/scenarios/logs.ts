@@ -1,0 +1,179 @@
+import { type BenchContext, expectOk, type Scenario } from "../lib/context.js";
+import { DirectJenkins } from "../lib/direct.js";
+import { resetPeak } from "../lib/processes.js";
+import type { Row } from "../lib/report.js";
+import { StdioRpc } from "../lib/rpc.js";
+import { MB, median, timed } from "../lib/stats.js";
+
+const BIG_LOG = { jobFullName: "big-log", buildNumber: 1 };
+/** big-log #1 ends with this line; its log is about 200 MB (BIG_LOG_LINES lines of 100 bytes). */
+const LAST_LINE = "Finished: SUCCESS";
+
+/** The last 100 lines of the 200 MB log: time, bytes Jenkins sent, and the server's peak memory. */
+export const logTail: Scenario = {
+  name: "log-tail",
+  async run({ quick, simulator, progress }: BenchContext): Promise<Row[]> {
+    const { server, rpc } = await StdioRpc.start(simulator.url);
+    const direct = new DirectJenkins(simulator.url, 1);
+    try {
+      const idle = server.memory().rss;
+      const runs = quick ? 3 : 15;
+      progress(`getBuildLog tail of big-log #1, ${runs} times`);
+      const times: number[] = [];
+      const directTimes: number[] = [];
+      let bytes = 0;
+      let peak = 0;
+      let totalBytes = 0;
+      for (let run = 0; run < runs; run++) {
+        await simulator.reset();
+        resetPeak(server.pid);
+        let answer: Record<string, unknown> = {};
+        times.push(
+          await timed(async () => {
+            answer = (await rpc.callTool("getBuildLog", { ...BIG_LOG, limit: 100 })).result;
+          }),
+        );
+        peak = Math.max(peak, server.memory().peak);
+        const { structured, text } = expectOk(answer, "getBuildLog tail");
+        if (structured.lineCount !== 100 || !text.endsWith(LAST_LINE)) {
+          throw new Error(`the tail is not the last 100 lines: ${text.slice(-200)}`);
+        }
+        totalBytes = Number(structured.totalBytes);
+        const seen = await simulator.requests();
+        bytes = Math.max(
+          bytes,
+          seen.reduce((sum, request) => sum + request.responseBytes, 0),
+        );
+        directTimes.push(await timed(() => direct.replayAll(seen)));
+      }
+      const ms = median(times);
+      const directMs = median(directTimes);
+      return [
+        {
+          group: "log tail",
+          measure: "getBuildLog last 100 lines of 200 MB: time (median)",
+          value: ms,
+          unit: "ms",
+          target: { max: 100 },
+          baseline: { label: "same Jenkins requests direct", value: directMs },
+          note: `first call ${times[0]?.toFixed(1)} ms; ${runs} calls`,
+        },
+        {
+          group: "log tail",
+          measure: "bytes sent by the simulator",
+          value: bytes,
+          unit: "bytes",
+          target: { max: 256 * 1024 },
+          baseline: { label: "whole log", value: totalBytes },
+        },
+        {
+          group: "log tail",
+          measure: "peak RSS of the server",
+          value: peak,
+          unit: "memory",
+          target: { max: 100 * MB },
+          baseline: { label: "RSS before", value: idle },
+        },
+      ];
+    } finally {
+      await direct.close();
+      await server.close();
+    }
+  },
+};
+
+/** Reads the 200 MB log to its end in pages of 5,000 lines through `cursor`, sampling RSS. */
+export const logPaging: Scenario = {
+  name: "log-paging",
+  async run({ quick, simulator, progress }: BenchContext): Promise<Row[]> {
+    const { server, rpc } = await StdioRpc.start(simulator.url);
+    const direct = new DirectJenkins(simulator.url, 1);
+    // --quick reads the first pages only; the full run reads to the end.
+    const stopAt = quick ? 8 * MB : Number.POSITIVE_INFINITY;
+    const samples: { at: number; rss: number }[] = [];
+    let position = 0;
+    const sampler = setInterval(() => samples.push({ at: position, rss: server.memory().rss }), 25);
+    try {
+      await simulator.reset();
+      resetPeak(server.pid);
+      let args: Record<string, unknown> = { ...BIG_LOG, skip: 0, limit: 5000 };
+      let pages = 0;
+      let lines = 0;
+      let totalBytes = 0;
+      progress(`getBuildLog pages of 5,000 lines through big-log #1${quick ? " (first 8 MB)" : ""}`);
+      const started = performance.now();
+      for (;;) {
+        const { structured } = expectOk((await rpc.callTool("getBuildLog", args)).result, "getBuildLog page");
+        pages++;
+        lines += Number(structured.lineCount);
+        position = Number(structured.endByte);
+        totalBytes = Number(structured.totalBytes);
+        const next = structured.nextCursor;
+        if (typeof next !== "string" || position >= stopAt) break;
+        args = { ...BIG_LOG, limit: 5000, cursor: next };
+      }
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      const peak = server.memory().peak;
+      const { responseBytes } = await simulator.summary();
+      if (!quick && position !== totalBytes)
+        throw new Error(`paging stopped at ${position} of ${totalBytes}`);
+      // The same bytes read straight from Jenkins, as fast as undici streams them.
+      const directSeconds =
+        (await timed(() => direct.get("/job/big-log/1/logText/progressiveText?start=0", position))) / 1000;
+      const growth = rssGrowth(samples, position);
+      progress(`${pages} pages, ${lines} lines, ${(position / MB).toFixed(0)} MB in ${seconds.toFixed(2)} s`);
+      return [
+        {
+          group: "log paging",
+          measure: "read the 200 MB log to its end in pages of 5,000 lines: speed",
+          value: position / MB / seconds,
+          unit: "MB/s",
+          target: { min: 100 },
+          baseline: { label: "undici reading the log direct", value: position / MB / directSeconds },
+          note: `${(position / MB).toFixed(0)} MB, ${pages} pages, ${lines} lines in ${seconds.toFixed(2)} s`,
+        },
+        {
+          group: "log paging",
+          measure: "bytes sent by the simulator",
+          value: responseBytes,
+          unit: "bytes",
+          baseline: { label: "bytes read", value: position },
+        },
+        {
+          group: "log paging",
+          measure: "peak RSS of the server",
+          value: peak,
+          unit: "memory",
+          target: { max: 100 * MB },
+          baseline: { label: "RSS in the first tenth", value: growth.early },
+        },
+        {
+          group: "log paging",
+          measure: "RSS growth, first tenth to last tenth of the log (flat)",
+          value: Math.max(0, growth.late - growth.early),
+          unit: "memory",
+          target: { max: 16 * MB },
+          note: `max RSS ${(growth.early / MB).toFixed(1)} MB over the first tenth, ${(growth.late / MB).toFixed(1)} MB over the last`,
+        },
+      ];
+    } finally {
+      clearInterval(sampler);
+      await direct.close();
+      await server.close();
+    }
+  },
+};
+
+/** Highest RSS sampled while the first tenth of the log was read, and while the last tenth was. */
+function rssGrowth(
+  samples: readonly { at: number; rss: number }[],
+  end: number,
+): { early: number; late: number } {
+  const highest = (from: number, to: number) =>
+    Math.max(
+      0,
+      ...samples.filter((sample) => sample.at >= from && sample.at <= to).map((sample) => sample.rss),
+    );
+  return { early: highest(0, end / 10), late: highest((end * 9) / 10, end) };
+}
