@@ -189,8 +189,9 @@ class HttpFront {
       exchange.res.setHeader("connection", "close");
       return this.refuse(exchange, 503, "The server is shutting down", { "retry-after": "1" });
     }
-    if (path === "/healthz" && req.method === "GET") return this.sendJson(exchange, 200, { status: "ok" });
-    if (path === "/readyz" && req.method === "GET") return this.ready(exchange);
+    const probe = req.method === "GET" || req.method === "HEAD";
+    if (path === "/healthz" && probe) return this.sendJson(exchange, 200, { status: "ok" });
+    if (path === "/readyz" && probe) return this.ready(exchange);
     if (path !== MCP_PATH) return this.refuse(exchange, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
     return this.mcp(exchange);
   }
@@ -361,6 +362,8 @@ class HttpFront {
     const { req, res, context } = exchange;
     const path = pathOf(req.url);
     const probe = path === "/healthz" || path === "/readyz";
+    // Behind a reverse proxy `remote` is the proxy; the client's address is what the proxy says.
+    const forwarded = req.headers["x-forwarded-for"];
     const line = {
       ...context,
       method: req.method,
@@ -370,6 +373,7 @@ class HttpFront {
       ...(exchange.rpc ? { rpc: exchange.rpc } : {}),
       ...(res.writableFinished ? {} : { aborted: true }),
       remote: req.socket.remoteAddress,
+      ...(typeof forwarded === "string" ? { forwardedFor: forwarded.slice(0, 200) } : {}),
     };
     // Load balancers probe every few seconds: their lines would drown the rest.
     if (probe) this.logger.debug(line, "http request");

@@ -6,6 +6,7 @@ import type { JenkinsSimulator } from "../support/jenkins-simulator.js";
 import {
   bearer,
   connect,
+  eventually,
   INITIALIZE,
   MCP_HEADERS,
   openSession,
@@ -83,7 +84,10 @@ describe("authentication", () => {
     expect(await client.listTools()).toContain("getJob");
     await client.close();
     expect(server.logText()).not.toContain(TOKEN);
-    expect(server.logs.some((line) => line.msg === "http request" && line.client === "default")).toBe(true);
+    await eventually(
+      () => server.logs.find((line) => line.msg === "http request" && line.client === "default"),
+      "an access log line naming the client",
+    );
   });
 });
 
@@ -230,10 +234,11 @@ describe("sessions", () => {
 });
 
 describe("operations", () => {
-  it("answers /healthz without authentication", async () => {
+  it("answers /healthz without authentication, to GET and HEAD", async () => {
     const response = await fetch(new URL("/healthz", server.url));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok" });
+    expect((await fetch(new URL("/healthz", server.url), { method: "HEAD" })).status).toBe(200);
   });
 
   it("answers /readyz with Jenkins' version when Jenkins accepts the credentials", async () => {
@@ -279,9 +284,13 @@ describe("operations", () => {
     await client.close();
     const toolLine = server.logs.findLast((line) => line.msg === "tool call" && line.tool === "getJob");
     expect(toolLine?.requestId).toEqual(expect.any(String));
-    const access = server.logs.filter(
-      (line) => line.msg === "http request" && line.requestId === toolLine?.requestId,
-    );
+    // Access lines are written when the response closes, which may come just after the client has it.
+    const access = await eventually(() => {
+      const lines = server.logs.filter(
+        (line) => line.msg === "http request" && line.requestId === toolLine?.requestId,
+      );
+      return lines.length > 0 ? lines : undefined;
+    }, "the access log line");
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ method: "POST", path: "/mcp", status: 200, rpc: "tools/call getJob" });
   });
@@ -296,18 +305,25 @@ describe("operations", () => {
       await client.close();
       const entry = entries.find((candidate) => candidate.tool === "getJob");
       expect(entry).toMatchObject({ client: "default", outcome: "ok", requestId: expect.any(String) });
-      const access = audited.logs.filter(
-        (line) => line.msg === "http request" && line.requestId === entry?.requestId,
+      const access = await eventually(
+        () => audited.logs.find((line) => line.msg === "http request" && line.requestId === entry?.requestId),
+        "the access log line",
       );
-      expect(access).toMatchObject([{ rpc: "tools/call getJob", client: "default", status: 200 }]);
+      expect(access).toMatchObject({ rpc: "tools/call getJob", client: "default", status: 200 });
     } finally {
       await audited.close();
     }
   });
 
-  it("keeps a request id offered by a reverse proxy", async () => {
-    const response = await fetch(new URL("/healthz", server.url), { headers: { "x-request-id": "edge-42" } });
+  it("keeps a request id offered by a reverse proxy, and logs the address it forwards for", async () => {
+    const headers = { "x-request-id": "edge-42", "x-forwarded-for": "203.0.113.7" };
+    const response = await fetch(new URL("/nowhere", server.url), { headers });
     expect(response.headers.get("x-request-id")).toBe("edge-42");
+    const line = await eventually(
+      () => server.logs.find((entry) => entry.msg === "http request" && entry.requestId === "edge-42"),
+      "the access log line",
+    );
+    expect(line).toMatchObject({ status: 404, forwardedFor: "203.0.113.7" });
   });
 });
 

@@ -101,7 +101,7 @@ describe("graceful shutdown", () => {
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ state: "finished", result: "SUCCESS" });
     expect(await server.exited).toBe(0);
-    expect(server.logs.some((line) => line.msg === "stopped")).toBe(true);
+    await eventually(() => server.logs.find((line) => line.msg === "stopped"), "the last log line");
   });
 
   it("cancels what is still running when the grace period ends", async () => {
