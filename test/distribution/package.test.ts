@@ -36,7 +36,8 @@ describe("the npm package", () => {
     expect(packed).toMatchObject({ name: packageJson.name, version: packageJson.version });
     expect(packed.files).toContain("dist/cli.js");
     const extra = packed.files.filter(
-      (file) => !["package.json", "README.md", "LICENSE"].includes(file) && !/^dist\/[\w/.-]+\.js$/.test(file),
+      (file) =>
+        !["package.json", "README.md", "LICENSE"].includes(file) && !/^dist\/[\w/.-]+\.js$/.test(file),
     );
     expect(extra, "files outside dist/**/*.js").toEqual([]);
   });
