@@ -244,6 +244,21 @@ describe("triggerBuild", () => {
     expect(posts("/job/feature%252Flogin/build")).toBe(1);
   });
 
+  it("stops waiting when the client cancels, having sent the trigger once", async () => {
+    const controller = new AbortController();
+    const pending = session.call(
+      "triggerBuild",
+      { jobFullName: SEED_JOBS.slow, waitFor: "started", timeoutSeconds: 30 },
+      { signal: controller.signal, onProgress: () => controller.abort("the person clicked Stop") },
+    );
+    await expect(pending).rejects.toThrow();
+    expect(posts("/job/slow/build")).toBe(1);
+    // The server is still there for the next call, and the queued build can be cancelled.
+    const queued = sim.world.queue.find((item) => item.job.fullName === "slow");
+    expect(queued).toBeDefined();
+    expect((await call("cancelQueueItem", { queueItemId: queued?.id })).isError).toBe(false);
+  });
+
   it("answers timedOut, not an error, when the wait runs out", async () => {
     const answer = await call("triggerBuild", {
       jobFullName: SEED_JOBS.slow,

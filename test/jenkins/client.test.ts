@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -340,4 +341,46 @@ describe("logs", () => {
       }
     },
   );
+});
+
+describe("configuration", () => {
+  it("reads a job's config.xml, and says which permission a reader lacks", async () => {
+    expect(await jenkins.getConfigXml(["hello"])).toMatch(/^<\?xml[\s\S]*<project>/);
+    const client = clientFor(sim.url, token(reader));
+    await expectKind(client.getConfigXml(["hello"]), "forbidden", /lacks the Job\/ExtendedRead permission/);
+    await client.close();
+  });
+});
+
+describe("corporate proxies", () => {
+  it("reaches Jenkins through HTTP_PROXY, unless NO_PROXY names it", async () => {
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on("connect", (request: IncomingMessage, socket: Socket) => {
+      tunnels.push(String(request.url));
+      const [host, port] = String(request.url).split(":");
+      const upstream = connect(Number(port), host ?? "127.0.0.1", () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.pipe(socket).pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const proxied = clientFor(sim.url, token(admin), { proxy: { httpProxy: proxyUrl } });
+      expect((await proxied.getJob(["hello"])).name).toBe("hello");
+      expect(tunnels).toEqual([new URL(sim.url).host]);
+      await proxied.close();
+      const bypassed = clientFor(sim.url, token(admin), {
+        proxy: { httpProxy: proxyUrl, noProxy: "127.0.0.1" },
+      });
+      expect((await bypassed.getJob(["hello"])).name).toBe("hello");
+      expect(tunnels).toHaveLength(1);
+      await bypassed.close();
+    } finally {
+      proxy.close();
+    }
+  });
 });
