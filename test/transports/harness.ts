@@ -95,8 +95,15 @@ export interface TestClient {
   kind: ClientKind;
   callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult>;
   listTools(): Promise<string[]>;
+  /** Every listed tool with its input schema (JSON Schema). */
+  tools(): Promise<ListedTool[]>;
   sessionId(): string | undefined;
   close(): Promise<void>;
+}
+
+export interface ListedTool {
+  name: string;
+  inputSchema: { properties?: Record<string, { type?: string | string[] }>; required?: string[] };
 }
 
 export interface ToolResult {
@@ -120,6 +127,7 @@ export async function connect(kind: ClientKind, url: string, token = TOKEN): Pro
       callTool: async (name, args, signal) =>
         (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : {})) as ToolResult,
       listTools: async () => (await client.listTools()).tools.map((tool) => tool.name),
+      tools: async () => (await client.listTools()).tools as ListedTool[],
       sessionId: () => transport.sessionId,
       close: async () => {
         await transport.terminateSession().catch(() => undefined);
@@ -138,6 +146,7 @@ export async function connect(kind: ClientKind, url: string, token = TOKEN): Pro
     callTool: async (name, args, signal) =>
       (await client.callTool({ name, arguments: args }, signal ? { signal } : {})) as ToolResult,
     listTools: async () => (await client.listTools()).tools.map((tool) => tool.name),
+    tools: async () => (await client.listTools()).tools as ListedTool[],
     sessionId: () => transport.sessionId,
     close: async () => {
       await transport.terminateSession().catch(() => undefined);
