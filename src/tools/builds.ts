@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { JenkinsClient } from "../jenkins/client.js";
 import type { Build, Job, ParameterDefinition, QueueItem } from "../jenkins/model.js";
@@ -6,7 +5,8 @@ import { describeBuild, formatJobPath, type JobPath, parseJobPath } from "../jen
 import { isSecretParameter, MASK } from "../secrets.js";
 import { readQueueItem } from "./queue.js";
 import { defineTool, ToolError } from "./registry.js";
-import { buildNumber, buildRef, jobFullName, wholeNumber } from "./schemas.js";
+import { buildNumber, buildRef, jobFullName, requiredBuildNumber, wholeNumber } from "./schemas.js";
+import { Backoff, waitForResult } from "./wait.js";
 
 const buildSchema = z.object({
   jobFullName: z.string(),
@@ -46,8 +46,6 @@ export const getBuild = defineTool({
 
 const WAIT_STATES = ["queued", "started", "finished"] as const;
 const MAX_TIMEOUT_SECONDS = 3600;
-/** Polling starts fast (quiet periods are often short) and backs off to this interval. */
-const MAX_POLL_MS = 2000;
 
 const triggerOutput = z.object({
   jobFullName: z.string(),
@@ -120,7 +118,87 @@ export const triggerBuild = defineTool({
   },
 });
 
-export const buildTools = [getBuild, triggerBuild];
+const STOP_SIGNALS = ["stop", "term", "kill"] as const;
+
+const stopOutput = z.object({
+  jobFullName: z.string(),
+  buildNumber: z.number(),
+  stopped: z.boolean(),
+  building: z.boolean(),
+  result: z.string().nullable(),
+  sent: z.array(z.enum(STOP_SIGNALS)),
+});
+
+type StopOutput = z.input<typeof stopOutput>;
+
+export const stopBuild = defineTool({
+  name: "stopBuild",
+  toolset: "builds",
+  core: false,
+  title: "Stop build",
+  description:
+    'Abort a running build (policy action "cancel") and report its final result. A pipeline that ignores the stop is forced with escalate: true (/term, then /kill). E.g. {"jobFullName": "team/api", "buildNumber": 42}',
+  inputSchema: z.object({
+    jobFullName,
+    buildNumber: requiredBuildNumber,
+    escalate: z.boolean().default(false).describe("If /stop does not end it, send /term, then /kill"),
+    waitSeconds: wholeNumber("How long each signal gets to work (default 10)", { min: 1, max: 60 }).default(
+      10,
+    ),
+  }),
+  outputSchema: stopOutput,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  async handler(input, { jenkins, signal, progress, check, authorize, audit }) {
+    const given = formatJobPath(parseJobPath(input.jobFullName));
+    // Refused by policy: refused before Jenkins hears of it.
+    check("cancel", given);
+    const build = await jenkins.getBuild(parseJobPath(given), buildRef(input.buildNumber), signal);
+    const name = describeBuild([build.jobFullName], build.number);
+    const result: StopOutput = {
+      jobFullName: build.jobFullName,
+      buildNumber: build.number,
+      stopped: false,
+      building: build.building,
+      result: build.result,
+      sent: [],
+    };
+    if (!build.building) {
+      audit.done = `found ${name} already finished (${build.result})`;
+      return {
+        text: `${name} is not running (it finished ${build.result}); nothing was sent.`,
+        structured: result,
+      };
+    }
+    await authorize("cancel", build.jobFullName, `stop ${name}`);
+    const jobPath = parseJobPath(build.jobFullName);
+    for (const how of input.escalate ? STOP_SIGNALS : STOP_SIGNALS.slice(0, 1)) {
+      await jenkins.stopBuild(jobPath, build.number, how, signal);
+      result.sent.push(how);
+      const backoff = new Backoff(input.waitSeconds * 1000, 250, signal);
+      const finished = await waitForResult(jenkins, jobPath, build.number, backoff, signal, progress);
+      if (finished) {
+        Object.assign(result, { stopped: true, building: false, result: finished.result });
+        break;
+      }
+    }
+    audit.done = result.stopped
+      ? `stopped ${name} (${result.result})`
+      : `sent ${result.sent.map((how) => `/${how}`).join(", ")} to ${name}, still running`;
+    return { text: renderStop(result, input.waitSeconds), structured: result };
+  },
+});
+
+export const buildTools = [getBuild, triggerBuild, stopBuild];
+
+function renderStop(result: StopOutput, waitSeconds: number): string {
+  const name = describeBuild([result.jobFullName], result.buildNumber);
+  const sent = result.sent.map((how) => `/${how}`).join(", then ");
+  if (result.stopped) return `Stopped ${name}: ${result.result} (sent ${sent}).`;
+  if (result.sent.length < STOP_SIGNALS.length) {
+    return `Sent ${sent} to ${name}, but it is still running after ${waitSeconds} s; to force it, call stopBuild again with escalate: true (/term, then /kill).`;
+  }
+  return `Sent ${sent} to ${name}, and it is still running; check it in Jenkins.`;
+}
 
 function checkBuildable(job: Job): void {
   if (job.type === "folder" || job.type === "multibranch") {
@@ -138,11 +216,17 @@ function checkBuildable(job: Job): void {
 const TRUE_WORDS = new Set(["true", "yes", "on", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "off", "0"]);
 
-/** Validates parameters against the job's definitions; returns them as Jenkins expects them. */
-export function checkParameters(job: Job, given: Record<string, string | number | boolean>): URLSearchParams {
+/**
+ * Validates parameters against the definitions of a job (or of an `input` step, named by
+ * `fullName`); returns them as Jenkins expects them.
+ */
+export function checkParameters(
+  job: Pick<Job, "fullName" | "parameters">,
+  given: Record<string, string | number | boolean>,
+): URLSearchParams {
   const names = Object.keys(given);
   if (job.parameters.length === 0 && names.length > 0) {
-    throw new ToolError(`${job.fullName} takes no parameters; trigger it without parameters.`);
+    throw new ToolError(`${job.fullName} takes no parameters; leave parameters out.`);
   }
   const definitions = new Map(job.parameters.map((definition) => [definition.name, definition]));
   const params = new URLSearchParams();
@@ -176,7 +260,10 @@ function convertValue(definition: ParameterDefinition, value: string | number | 
   return text;
 }
 
-function maskedParameters(definitions: ParameterDefinition[], sent: URLSearchParams): Record<string, string> {
+export function maskedParameters(
+  definitions: ParameterDefinition[],
+  sent: URLSearchParams,
+): Record<string, string> {
   const passwords = new Set(definitions.filter((d) => d.type === "password").map((d) => d.name));
   return Object.fromEntries(
     [...sent].map(([name, value]) => [name, passwords.has(name) || isSecretParameter(name) ? MASK : value]),
@@ -192,22 +279,13 @@ async function waitForBuild(
   signal: AbortSignal,
   progress: (message: string) => Promise<void>,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let interval = 250;
-  /** Waits before the next poll; false once the deadline has passed. */
-  const pause = async (): Promise<boolean> => {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return false;
-    await sleep(Math.min(interval, remaining), undefined, { signal });
-    interval = Math.min(interval * 2, MAX_POLL_MS);
-    return true;
-  };
+  const backoff = new Backoff(timeoutMs, 250, signal);
   let item: QueueItem;
   for (;;) {
     item = await readQueueItem(jenkins, result.queueItemId, signal, QUEUED_ITEM_GONE);
     if (item.state !== "queued") break;
     await progress(`Waiting in the queue${item.why ? `: ${item.why}` : ""}`);
-    if (!(await pause())) {
+    if (!(await backoff.pause())) {
       result.state = "timedOut";
       return;
     }
@@ -220,19 +298,13 @@ async function waitForBuild(
   result.buildNumber = item.build.number;
   result.buildUrl = item.build.url;
   if (waitFor === "started") return;
-  interval = 500;
-  for (;;) {
-    const build = await jenkins.getBuild(jobPath, item.build.number, signal);
-    if (!build.building) {
-      result.state = "finished";
-      result.result = build.result;
-      return;
-    }
-    await progress(`Build #${build.number} is running`);
-    if (!(await pause())) {
-      result.state = "timedOut";
-      return;
-    }
+  backoff.restart(500);
+  const build = await waitForResult(jenkins, jobPath, item.build.number, backoff, signal, progress);
+  if (build) {
+    result.state = "finished";
+    result.result = build.result;
+  } else {
+    result.state = "timedOut";
   }
 }
 
@@ -260,7 +332,7 @@ function renderBuild(build: Build & { jobFullName: string }): string {
   return lines.join("\n");
 }
 
-function describeParameters(parameters: Record<string, string>): string {
+export function describeParameters(parameters: Record<string, string>): string {
   const pairs = Object.entries(parameters).map(([name, value]) => `${name}=${value}`);
   return pairs.length > 0 ? ` with ${pairs.join(", ")}` : "";
 }

@@ -50,6 +50,8 @@ export interface ToolResult<Output> {
   /** The short text a model reads. */
   text: string;
   structured: Output;
+  /** Resources the answer points at instead of carrying them (a whole build log). */
+  links?: Array<{ uri: string; name: string; mimeType?: string; description?: string }>;
 }
 
 /** Tool groups, chosen with --toolsets (as github-mcp-server does). */
@@ -173,7 +175,10 @@ async function runTool(
     });
     finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);
     return {
-      content: [{ type: "text", text: result.text }],
+      content: [
+        { type: "text", text: result.text },
+        ...(result.links ?? []).map((link) => ({ type: "resource_link" as const, ...link })),
+      ],
       structuredContent: result.structured as Record<string, unknown>,
     };
   } catch (error) {

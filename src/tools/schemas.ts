@@ -26,9 +26,12 @@ export const jobFullName = z
   .min(1)
   .describe('e.g. "team/api" (folders joined by /) or "mb/feature/login"');
 
-export const buildNumber = z
-  .preprocess(numericStrings, z.union([z.number().int().min(1), z.enum(PERMALINKS)]))
-  .describe("e.g. 42 or a permalink; default lastBuild");
+const buildRefSchema = z.preprocess(numericStrings, z.union([z.number().int().min(1), z.enum(PERMALINKS)]));
+
+export const buildNumber = buildRefSchema.describe("e.g. 42 or a permalink; default lastBuild");
+
+/** A build number the call cannot do without. */
+export const requiredBuildNumber = buildRefSchema.describe("e.g. 42, or lastBuild");
 
 export function buildRef(value: number | string | undefined): BuildRef {
   return (value ?? "lastBuild") as BuildRef;

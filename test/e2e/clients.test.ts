@@ -20,14 +20,16 @@ describe.each<ClientGeneration>(["v2", "v1"])("%s client over stdio", (generatio
     await sim?.close();
   });
 
-  it("lists the seven tools", async () => {
+  it("lists the seven tools, searchJobs and getFailureSummary", async () => {
     expect((await session.toolNames()).sort()).toEqual([
       "cancelQueueItem",
       "createJob",
       "getBuild",
       "getBuildLog",
+      "getFailureSummary",
       "getJob",
       "getJobs",
+      "searchJobs",
       "triggerBuild",
     ]);
   });
@@ -36,6 +38,10 @@ describe.each<ClientGeneration>(["v2", "v1"])("%s client over stdio", (generatio
     expect((await session.call("getJobs", { parentFullName: "team/backend" })).structured?.total).toBe(2);
     expect((await session.call("getJob", { jobFullName: "hello" })).structured?.type).toBe("freestyle");
     expect((await session.call("getBuild", { jobFullName: "hello" })).structured?.number).toBe(3);
+    const found = await session.call("searchJobs", { query: "deploy api" });
+    expect(found.structured?.jobs).toEqual([expect.objectContaining({ fullName: SEED_JOBS.deployApi })]);
+    const summary = await session.call("getFailureSummary", { jobFullName: SEED_JOBS.api, buildNumber: 4 });
+    expect(summary.structured).toMatchObject({ result: "FAILURE", failedStage: { name: "Test" } });
     const log = await session.call("getBuildLog", { jobFullName: "hello", limit: 1 });
     expect(log.structured?.text).toBe("Finished: SUCCESS");
     const built = await session.call("triggerBuild", {

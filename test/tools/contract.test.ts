@@ -4,9 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { createLogger } from "../../src/logger.js";
 import { buildServer } from "../../src/server.js";
+import { allTools } from "../../src/tools/index.js";
+import { selectTools } from "../../src/tools/inventory.js";
 
 /** The public face of every tool, as a client lists it: the contract models and prompts rely on. */
 let tools: Tool[];
+let defaults: string[];
 let close: () => Promise<void>;
 
 beforeAll(async () => {
@@ -17,25 +20,57 @@ beforeAll(async () => {
     tlsInsecure: false,
     proxy: {},
   });
-  const server = buildServer({ jenkins, logger: createLogger({ level: "silent" }) });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "contract-test", version: "1.0.0" });
-  await server.connect(serverTransport);
-  await client.connect(clientTransport);
-  tools = (await client.listTools()).tools;
-  close = async () => {
+  const logger = createLogger({ level: "silent" });
+  const list = async (server: ReturnType<typeof buildServer>) => {
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: "contract-test", version: "1.0.0" });
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    const listed = (await client.listTools()).tools;
     await client.close();
     await server.close();
-    await jenkins.close();
+    return listed;
   };
+  defaults = (await list(buildServer({ jenkins, logger }))).map((tool) => tool.name);
+  const everyTool = selectTools(allTools, { readOnly: false, exclude: [], toolsets: ["all"] });
+  tools = await list(buildServer({ jenkins, logger, tools: everyTool }));
+  close = () => jenkins.close();
 });
 
 afterAll(() => close());
 
 describe("tool contracts", () => {
-  it("offers the seven mission tools", () => {
+  it("offers the seven mission tools, searchJobs and getFailureSummary by default", () => {
+    expect(defaults.sort()).toEqual(
+      [
+        "cancelQueueItem",
+        "createJob",
+        "getBuild",
+        "getBuildLog",
+        "getJob",
+        "getJobs",
+        "triggerBuild",
+        "searchJobs",
+        "getFailureSummary",
+      ].sort(),
+    );
+  });
+
+  it("groups the others into toolsets", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ["cancelQueueItem", "createJob", "getBuild", "getBuildLog", "getJob", "getJobs", "triggerBuild"].sort(),
+      [
+        ...defaults,
+        "getBuilds",
+        "stopBuild",
+        "getTestResults",
+        "searchBuildLog",
+        "getQueueItem",
+        "getQueue",
+        "getPendingInputs",
+        "answerInput",
+        "whoAmI",
+        "getStatus",
+      ].sort(),
     );
   });
 
@@ -67,7 +102,13 @@ describe("tool contracts", () => {
 
   it("marks exactly the tools that change Jenkins as not read-only, with honest hints", () => {
     const writers = tools.filter((tool) => !tool.annotations?.readOnlyHint).map((tool) => tool.name);
-    expect(writers.sort()).toEqual(["cancelQueueItem", "createJob", "triggerBuild"]);
+    expect(writers.sort()).toEqual([
+      "answerInput",
+      "cancelQueueItem",
+      "createJob",
+      "stopBuild",
+      "triggerBuild",
+    ]);
     for (const tool of tools.filter((candidate) => !candidate.annotations?.readOnlyHint)) {
       expect(tool.annotations?.destructiveHint, tool.name).toBeTypeOf("boolean");
       expect(tool.annotations?.idempotentHint, tool.name).toBeTypeOf("boolean");

@@ -1,0 +1,26 @@
+import { UriTemplate } from "@modelcontextprotocol/server";
+
+/** The resources' addresses: `{+fullName}` keeps the folders' slashes readable. */
+export const JOB_TEMPLATE = "jenkins://job/{+fullName}";
+export const LOG_TEMPLATE = "jenkins://job/{+fullName}/build/{number}/log";
+
+const job = new UriTemplate(JOB_TEMPLATE);
+const log = new UriTemplate(LOG_TEMPLATE);
+
+export function jobUri(fullName: string): string {
+  return job.expand({ fullName });
+}
+
+export function logUri(fullName: string, number: number): string {
+  return log.expand({ fullName, number: String(number) });
+}
+
+/** A `resource_link` to a build's log, for answers that cannot carry the log itself. */
+export function logResourceLink(fullName: string, number: number) {
+  return {
+    uri: logUri(fullName, number),
+    name: `${fullName} #${number} log`,
+    mimeType: "text/plain",
+    description: "The end of the build's console log",
+  };
+}

@@ -1,0 +1,363 @@
+import { z } from "zod";
+import type { JenkinsClient } from "../jenkins/client.js";
+import { JenkinsError } from "../jenkins/errors.js";
+import type { Build } from "../jenkins/model.js";
+import { describeBuild, formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { isFailing, type PipelineRun, type TestCase, type TestReport } from "../jenkins/reports.js";
+import { logResourceLink, logUri } from "../resources/uris.js";
+import { defineTool, type ToolContext, ToolError } from "./registry.js";
+import { buildNumber, buildRef, jobFullName } from "./schemas.js";
+
+type BuildFacts = Build & { jobFullName: string };
+
+/** Reads a build the client may read, by the name given and by the name Jenkins answers with. */
+async function readBuild(
+  input: { jobFullName: string; buildNumber?: number | string | undefined },
+  context: ToolContext,
+): Promise<BuildFacts> {
+  const given = formatJobPath(parseJobPath(input.jobFullName));
+  await context.authorize("read", given);
+  const build = await context.jenkins.getBuild(
+    parseJobPath(given),
+    buildRef(input.buildNumber),
+    context.signal,
+  );
+  if (build.jobFullName !== given) await context.authorize("read", build.jobFullName);
+  return build;
+}
+
+/** The answer to a read that may legitimately find nothing (no stage view, no test report). */
+async function unlessMissing<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof JenkinsError && error.kind === "notFound") return null;
+    throw error;
+  }
+}
+
+function cut(text: string, width: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+/** The error of a failing test: its message, else the start of its stack trace. */
+function testError(test: TestCase): string | null {
+  return test.errorDetails || test.errorStackTrace?.split("\n").slice(0, 3).join(" ") || null;
+}
+
+function simpleName(test: TestCase): string {
+  return `${test.className.split(".").pop() ?? test.className}.${test.name}`;
+}
+
+const MAX_LISTED_TESTS = 100;
+const TESTS_TEXT_BUDGET = 12_000;
+const TEST_ERROR_CHARS = 300;
+
+const testSchema = z.object({
+  className: z.string(),
+  name: z.string(),
+  status: z.enum(["PASSED", "SKIPPED", "FAILED", "FIXED", "REGRESSION"]),
+  durationSec: z.number(),
+  error: z.string().nullable(),
+});
+
+export const getTestResults = defineTool({
+  name: "getTestResults",
+  toolset: "builds",
+  core: false,
+  title: "Get test results",
+  description:
+    'A build\'s JUnit results: counts, and the failing tests with their error messages (all tests with onlyFailingTests: false), cut to fit. E.g. {"jobFullName": "team/api", "buildNumber": 42}',
+  inputSchema: z.object({
+    jobFullName,
+    buildNumber: buildNumber.optional(),
+    onlyFailingTests: z.boolean().default(true).describe("List failing tests only (default true)"),
+  }),
+  outputSchema: z.object({
+    jobFullName: z.string(),
+    buildNumber: z.number(),
+    total: z.number(),
+    passed: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    tests: z.array(testSchema),
+    omitted: z.number(),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler(input, context) {
+    const build = await readBuild(input, context);
+    const name = describeBuild([build.jobFullName], build.number);
+    if (!build.tests) {
+      throw new ToolError(
+        `${name} has no test results: it published no JUnit report. getBuildLog shows what it ran.`,
+      );
+    }
+    const report = await context.jenkins.testReport(
+      parseJobPath(build.jobFullName),
+      build.number,
+      context.signal,
+    );
+    const chosen = report.cases
+      .filter((test) => !input.onlyFailingTests || isFailing(test.status))
+      .sort((a, b) => rank(a) - rank(b));
+    const tests = fitTests(chosen, context.mask);
+    const structured = {
+      jobFullName: build.jobFullName,
+      buildNumber: build.number,
+      total: report.passed + report.failed + report.skipped,
+      passed: report.passed,
+      failed: report.failed,
+      skipped: report.skipped,
+      tests,
+      omitted: chosen.length - tests.length,
+    };
+    context.audit.done = `read the test results of ${name}`;
+    return { text: renderTests(name, structured, input.onlyFailingTests), structured };
+  },
+});
+
+/** Failing tests first, then skipped, then passing ones. */
+function rank(test: TestCase): number {
+  if (isFailing(test.status)) return 0;
+  return test.status === "SKIPPED" ? 1 : 2;
+}
+
+function fitTests(tests: TestCase[], mask: (text: string) => string): Array<z.input<typeof testSchema>> {
+  const fitted: Array<z.input<typeof testSchema>> = [];
+  let size = 0;
+  for (const test of tests.slice(0, MAX_LISTED_TESTS)) {
+    const error = testError(test);
+    const entry = {
+      className: test.className,
+      name: test.name,
+      status: test.status,
+      durationSec: test.durationSec,
+      error: error === null ? null : mask(cut(error, TEST_ERROR_CHARS)),
+    };
+    size += entry.className.length + entry.name.length + (entry.error?.length ?? 0) + 40;
+    if (size > TESTS_TEXT_BUDGET && fitted.length > 0) break;
+    fitted.push(entry);
+  }
+  return fitted;
+}
+
+function renderTests(
+  name: string,
+  result: {
+    total: number;
+    failed: number;
+    skipped: number;
+    tests: Array<z.input<typeof testSchema>>;
+    omitted: number;
+  },
+  onlyFailing: boolean,
+): string {
+  const lines = [`${name}: ${result.total} tests, ${result.failed} failed, ${result.skipped} skipped.`];
+  for (const test of result.tests) {
+    lines.push(`- ${test.status} ${test.className}.${test.name}${test.error ? `: ${test.error}` : ""}`);
+  }
+  if (result.omitted > 0) {
+    lines.push(`…and ${result.omitted} more ${onlyFailing ? "failing tests" : "tests"} not shown.`);
+  }
+  return lines.join("\n");
+}
+
+/** Lines read from the end of the log for its first errors: failures are almost always there. */
+const TAIL_LINES = 300;
+const ERROR_LINE =
+  /\b(error|exception|fail(?:ed|ure|s)?|fatal|panic|traceback|cannot|could not|denied|refused|timed out|exit (?:code|status) [1-9])/i;
+/** Lines that mention failure without saying what failed. */
+const NOT_AN_ERROR = /^(Finished: |\[Pipeline\] )/;
+/** The answer stays under about 500 tokens. */
+const SUMMARY_CHARS = 2000;
+
+/** Less and less detail, until the summary fits. */
+const DETAIL = [
+  { blocks: 3, before: 2, after: 3, tests: 3, width: 200 },
+  { blocks: 2, before: 1, after: 2, tests: 3, width: 160 },
+  { blocks: 2, before: 0, after: 1, tests: 2, width: 140 },
+  { blocks: 1, before: 0, after: 1, tests: 1, width: 120 },
+  { blocks: 1, before: 0, after: 0, tests: 1, width: 100 },
+] as const;
+type Detail = (typeof DETAIL)[number];
+
+const summarySchema = z.object({
+  jobFullName: z.string(),
+  buildNumber: z.number(),
+  result: z.string().nullable(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  causes: z.array(z.string()),
+  failedStage: z.object({ name: z.string(), status: z.string(), error: z.string().nullable() }).nullable(),
+  tests: z
+    .object({
+      total: z.number(),
+      failed: z.number(),
+      skipped: z.number(),
+      failing: z.array(z.object({ name: z.string(), error: z.string().nullable() })),
+    })
+    .nullable(),
+  errors: z.array(z.object({ linesFromEnd: z.number(), lines: z.array(z.string()) })),
+});
+
+type Summary = z.input<typeof summarySchema>;
+
+interface Evidence {
+  stages: PipelineRun | null;
+  report: TestReport | null;
+  /** The log's last lines, oldest first. */
+  tail: string[];
+}
+
+export const getFailureSummary = defineTool({
+  name: "getFailureSummary",
+  toolset: "builds",
+  core: true,
+  title: "Why did it fail",
+  description:
+    'Why a build failed, in one small answer: result, cause, failed pipeline stage, failing tests, and the first error lines near the end of the log with line offsets for getBuildLog. E.g. {"jobFullName": "team/api"} for the last build.',
+  inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
+  outputSchema: summarySchema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler(input, context) {
+    const build = await readBuild(input, context);
+    const evidence = build.building || build.result === "SUCCESS" ? undefined : await gather(build, context);
+    const summary = fitSummary(build, evidence, context.mask);
+    context.audit.done = `summarized ${build.jobFullName} #${build.number} (${build.result ?? "running"})`;
+    return {
+      text: summary.text,
+      structured: summary.structured,
+      links: [logResourceLink(build.jobFullName, build.number)],
+    };
+  },
+});
+
+export const diagnosisTools = [getFailureSummary, getTestResults];
+
+async function gather(build: BuildFacts, context: ToolContext): Promise<Evidence> {
+  const { jenkins, signal } = context;
+  const path = parseJobPath(build.jobFullName);
+  const [stages, report, tail] = await Promise.all([
+    unlessMissing(jenkins.pipelineRun(path, build.number, signal)),
+    build.tests && build.tests.failed > 0
+      ? unlessMissing(jenkins.testReport(path, build.number, signal))
+      : Promise.resolve(null),
+    unlessMissing(readTail(jenkins, path, build.number, signal)),
+  ]);
+  return { stages, report, tail: tail ?? [] };
+}
+
+async function readTail(jenkins: JenkinsClient, path: JobPath, number: number, signal: AbortSignal) {
+  return (await jenkins.logTail({ path, build: number, lines: TAIL_LINES, signal })).lines;
+}
+
+function fitSummary(
+  build: BuildFacts,
+  evidence: Evidence | undefined,
+  mask: (text: string) => string,
+): { text: string; structured: Summary } {
+  let fitted: { text: string; structured: Summary } | undefined;
+  for (const detail of DETAIL) {
+    const structured = summarize(build, evidence, detail, mask);
+    fitted = { text: renderSummary(structured, detail), structured };
+    if (fitted.text.length <= SUMMARY_CHARS) break;
+  }
+  return fitted as { text: string; structured: Summary };
+}
+
+function summarize(
+  build: BuildFacts,
+  evidence: Evidence | undefined,
+  detail: Detail,
+  mask: (text: string) => string,
+): Summary {
+  const failedStage = evidence?.stages?.stages.find((stage) =>
+    ["FAILED", "UNSTABLE", "ABORTED"].includes(stage.status),
+  );
+  const failing = evidence?.report?.cases.filter((test) => isFailing(test.status)) ?? [];
+  return {
+    jobFullName: build.jobFullName,
+    buildNumber: build.number,
+    result: build.result,
+    startedAt: build.startedAt,
+    durationMs: build.durationMs,
+    causes: build.causes,
+    failedStage: failedStage
+      ? {
+          name: failedStage.name,
+          status: failedStage.status,
+          error: failedStage.error === null ? null : mask(cut(failedStage.error, detail.width)),
+        }
+      : null,
+    tests:
+      evidence && build.tests
+        ? {
+            ...build.tests,
+            failing: failing.slice(0, detail.tests).map((test) => {
+              const error = testError(test);
+              return {
+                name: simpleName(test),
+                error: error === null ? null : mask(cut(error, detail.width)),
+              };
+            }),
+          }
+        : null,
+    errors: errorBlocks(evidence?.tail ?? [], detail).map((block) => ({
+      linesFromEnd: block.linesFromEnd,
+      lines: block.lines.map((line) => mask(cut(line, detail.width))),
+    })),
+  };
+}
+
+/** The first error lines of the tail with a little context; overlapping blocks are merged. */
+function errorBlocks(tail: string[], detail: Detail): Array<{ linesFromEnd: number; lines: string[] }> {
+  const blocks: Array<{ start: number; end: number }> = [];
+  for (const [index, line] of tail.entries()) {
+    if (!ERROR_LINE.test(line) || NOT_AN_ERROR.test(line)) continue;
+    const start = Math.max(0, index - detail.before);
+    const end = Math.min(tail.length, index + detail.after + 1);
+    const last = blocks.at(-1);
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else if (blocks.length < detail.blocks) blocks.push({ start, end });
+    else break;
+  }
+  return blocks.map(({ start, end }) => ({
+    linesFromEnd: tail.length - start,
+    lines: tail.slice(start, end),
+  }));
+}
+
+function renderSummary(summary: Summary, detail: Detail): string {
+  const name = describeBuild([summary.jobFullName], summary.buildNumber);
+  const cause = summary.causes.length ? ` (${summary.causes.join("; ")})` : "";
+  if (summary.result === null)
+    return `${name} is still running (started ${summary.startedAt}${cause}); it has no result yet.`;
+  const lines = [
+    `${name}: ${summary.result}, started ${summary.startedAt}, took ${Math.round(summary.durationMs / 1000)} s${cause}`,
+  ];
+  if (summary.result === "SUCCESS") {
+    lines.push("It succeeded: nothing to diagnose.");
+    return lines.join("\n");
+  }
+  const stage = summary.failedStage;
+  if (stage) lines.push(`Stage "${stage.name}" ${stage.status}${stage.error ? `: ${stage.error}` : ""}`);
+  const tests = summary.tests;
+  if (tests) {
+    lines.push(`Tests: ${tests.failed} of ${tests.total} failed, ${tests.skipped} skipped`);
+    for (const test of tests.failing) lines.push(`- ${test.name}${test.error ? `: ${test.error}` : ""}`);
+    if (tests.failed > tests.failing.length) lines.push(`  (getTestResults lists all ${tests.failed})`);
+  }
+  if (summary.errors.length > 0) {
+    lines.push(
+      `First errors in the last ${TAIL_LINES} log lines (-N: line N from the end, getBuildLog limit -N):`,
+    );
+    for (const block of summary.errors) {
+      lines.push(...block.lines.map((line, offset) => `-${block.linesFromEnd - offset} ${line}`));
+    }
+  } else {
+    lines.push(`No error lines in the last ${TAIL_LINES} log lines: searchBuildLog finds them anywhere.`);
+  }
+  if (detail.blocks > 1) lines.push(`Whole log: ${logUri(summary.jobFullName, summary.buildNumber)}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,188 @@
+import { z } from "zod";
+import type { ParameterDefinition } from "../jenkins/model.js";
+import { describeBuild, formatJobPath, parseJobPath } from "../jenkins/paths.js";
+import type { PendingInput } from "../jenkins/reports.js";
+import { checkParameters, describeParameters, maskedParameters } from "./builds.js";
+import { defineTool, type ToolContext, ToolError } from "./registry.js";
+import { buildRef, jobFullName, requiredBuildNumber } from "./schemas.js";
+
+const parameterSchema = z.object({
+  name: z.string(),
+  type: z.enum(["string", "text", "boolean", "choice", "password", "other"]),
+  default: z.union([z.string(), z.boolean()]).nullable(),
+  choices: z.array(z.string()).optional(),
+  description: z.string().nullable(),
+});
+
+const inputSchema = z.object({
+  inputId: z.string(),
+  message: z.string(),
+  proceedText: z.string(),
+  parameters: z.array(parameterSchema),
+});
+
+export const getPendingInputs = defineTool({
+  name: "getPendingInputs",
+  toolset: "pipelines",
+  core: false,
+  title: "Get pending inputs",
+  description:
+    'The `input` steps a running pipeline waits on for a person: message, inputId and the parameters answerInput takes. E.g. {"jobFullName": "ops/deploy", "buildNumber": 7}',
+  inputSchema: z.object({ jobFullName, buildNumber: requiredBuildNumber }),
+  outputSchema: z.object({
+    jobFullName: z.string(),
+    buildNumber: z.number(),
+    building: z.boolean(),
+    inputs: z.array(inputSchema),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler(input, context) {
+    const given = formatJobPath(parseJobPath(input.jobFullName));
+    await context.authorize("read", given);
+    const { build, inputs } = await readInputs(given, input.buildNumber, context);
+    if (build.jobFullName !== given) await context.authorize("read", build.jobFullName);
+    const name = describeBuild([build.jobFullName], build.number);
+    context.audit.done = `read the inputs waiting in ${name}`;
+    const structured = {
+      jobFullName: build.jobFullName,
+      buildNumber: build.number,
+      building: build.building,
+      inputs: inputs.map(publicInput),
+    };
+    return { text: renderInputs(name, build.building, structured.inputs), structured };
+  },
+});
+
+export const answerInput = defineTool({
+  name: "answerInput",
+  toolset: "pipelines",
+  core: false,
+  title: "Answer input",
+  description:
+    'Answer a pipeline\'s waiting `input` step (see getPendingInputs): proceed, with its parameters (policy action "trigger"), or abort, which ends the build (policy action "cancel"). E.g. {"jobFullName": "ops/deploy", "buildNumber": 7, "inputId": "Approve", "action": "proceed", "parameters": {"TARGET": "prod"}}',
+  inputSchema: z.object({
+    jobFullName,
+    buildNumber: requiredBuildNumber,
+    inputId: z.string().min(1).max(200).describe('From getPendingInputs, e.g. "Approve"'),
+    action: z.enum(["proceed", "abort"]).describe("proceed lets the build go on; abort ends it"),
+    parameters: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('With proceed, e.g. {"TARGET": "prod"}; missing ones take defaults'),
+  }),
+  outputSchema: z.object({
+    jobFullName: z.string(),
+    buildNumber: z.number(),
+    inputId: z.string(),
+    action: z.enum(["proceed", "abort"]),
+    parameters: z.record(z.string(), z.string()),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async handler(input, context) {
+    const action = input.action === "proceed" ? "trigger" : "cancel";
+    const given = formatJobPath(parseJobPath(input.jobFullName));
+    // Refused by policy: refused before Jenkins hears of it.
+    context.check(action, given);
+    if (input.action === "abort" && input.parameters && Object.keys(input.parameters).length > 0) {
+      throw new ToolError("parameters go with proceed only: abort takes none.");
+    }
+    const { build, inputs } = await readInputs(given, input.buildNumber, context);
+    const name = describeBuild([build.jobFullName], build.number);
+    const waiting = findInput(inputs, input.inputId, name);
+    const sent = checkParameters(
+      { fullName: `input "${waiting.id}"`, parameters: waiting.parameters },
+      input.parameters ?? {},
+    );
+    const shown = maskedParameters(waiting.parameters, sent);
+    const withParameters = describeParameters(shown);
+    const what =
+      input.action === "proceed"
+        ? `approve "${waiting.message}" in ${name}${withParameters}`
+        : `abort "${waiting.message}" in ${name}, which ends the build`;
+    context.audit.parameters = shown;
+    await context.authorize(action, build.jobFullName, what);
+    await context.jenkins.answerInput(
+      parseJobPath(build.jobFullName),
+      build.number,
+      waiting.id,
+      input.action === "proceed"
+        ? { action: "proceed", parameters: formValues(waiting.parameters, sent) }
+        : { action: "abort" },
+      context.signal,
+    );
+    const done =
+      input.action === "proceed"
+        ? `approved input ${waiting.id} of ${name}`
+        : `aborted ${name} at input ${waiting.id}`;
+    context.audit.done = `${done}${withParameters}`;
+    const structured = {
+      jobFullName: build.jobFullName,
+      buildNumber: build.number,
+      inputId: waiting.id,
+      action: input.action,
+      parameters: shown,
+    };
+    const text =
+      input.action === "proceed"
+        ? `Approved "${waiting.message}" in ${name}${withParameters}: the build goes on (getBuild shows its result).`
+        : `Aborted "${waiting.message}" in ${name}: the build ends ABORTED.`;
+    return { text, structured };
+  },
+});
+
+export const pipelineTools = [getPendingInputs, answerInput];
+
+async function readInputs(jobName: string, buildNumber: number | string, context: ToolContext) {
+  const { jenkins, signal } = context;
+  const build = await jenkins.getBuild(parseJobPath(jobName), buildRef(buildNumber), signal);
+  // A finished build waits for nothing: no need to ask the stage view.
+  const inputs = build.building
+    ? await jenkins.pendingInputs(parseJobPath(build.jobFullName), build.number, signal)
+    : [];
+  return { build, inputs };
+}
+
+/** Jenkins capitalizes the ids it is given: "approve" names input "Approve". */
+function findInput(inputs: PendingInput[], id: string, build: string): PendingInput {
+  const found =
+    inputs.find((candidate) => candidate.id === id) ??
+    inputs.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+  if (found) return found;
+  if (inputs.length === 0) throw new ToolError(`${build} is not waiting for any input; nothing was sent.`);
+  throw new ToolError(
+    `${build} has no waiting input "${id}"; the waiting ones are: ${inputs.map((candidate) => `"${candidate.id}"`).join(", ")}.`,
+  );
+}
+
+/** The values as the input step's form sends them: booleans as booleans, the rest as text. */
+function formValues(definitions: ParameterDefinition[], sent: URLSearchParams) {
+  const booleans = new Set(definitions.filter((d) => d.type === "boolean").map((d) => d.name));
+  return [...sent].map(([name, value]) => ({ name, value: booleans.has(name) ? value === "true" : value }));
+}
+
+function publicInput(input: PendingInput): z.input<typeof inputSchema> {
+  return {
+    inputId: input.id,
+    message: input.message,
+    proceedText: input.proceedText,
+    parameters: input.parameters.map(({ jenkinsType: _, ...parameter }) => parameter),
+  };
+}
+
+function renderInputs(name: string, building: boolean, inputs: Array<z.input<typeof inputSchema>>): string {
+  if (inputs.length === 0) {
+    return building ? `${name} is not waiting for any input.` : `${name} has finished: it waits for nothing.`;
+  }
+  const lines = [`${name} waits for:`];
+  for (const input of inputs) {
+    lines.push(`- "${input.message}" (inputId ${input.inputId}; proceed is "${input.proceedText}")`);
+    for (const parameter of input.parameters) {
+      const choices = parameter.choices ? ` one of ${parameter.choices.join("|")}` : "";
+      lines.push(
+        `  - ${parameter.name} (${parameter.type}${choices}, default ${JSON.stringify(parameter.default)})`,
+      );
+    }
+  }
+  lines.push("answerInput proceeds or aborts.");
+  return lines.join("\n");
+}
