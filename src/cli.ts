@@ -33,6 +33,10 @@ async function main(): Promise<number> {
   try {
     if (config.transport === "http") await runHttp(config.http, deps);
     else await runStdio(deps);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`jenkins-mcp: ${error.message}\n`);
+    return 2;
   } finally {
     await guardrails.close();
     await jenkins.close();

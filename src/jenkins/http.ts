@@ -149,6 +149,9 @@ export class JenkinsHttp {
       });
     } catch (error) {
       this.observer.onExchange?.({ method, path: url.pathname, ms: performance.now() - started, attempt });
+      // The caller gave up (the MCP request was cancelled): not a network fault to report or retry.
+      if (req.signal?.aborted)
+        throw new JenkinsError("cancelled", `The request was cancelled while ${req.action}.`);
       throw markRetryable(errorFromNetwork(error, url, req, this.config.timeoutMs), isResetError(error));
     }
     this.observer.onExchange?.({

@@ -45,7 +45,8 @@ export const getBuild = defineTool({
 });
 
 const WAIT_STATES = ["queued", "started", "finished"] as const;
-const MAX_TIMEOUT_SECONDS = 3600;
+/** Within the HTTP transport's default request timeout (MCP_REQUEST_TIMEOUT_MS, 10 minutes). */
+const MAX_TIMEOUT_SECONDS = 600;
 
 const triggerOutput = z.object({
   jobFullName: z.string(),

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AuthInfo, RequestId } from "@modelcontextprotocol/server";
-import { type HttpConfig, isLoopbackHost } from "../config.js";
+import { ConfigError, type HttpConfig, isLoopbackHost } from "../config.js";
 import { TokenAuthenticator } from "../http/auth.js";
 import { drain, readBody } from "../http/body.js";
 import { currentRequestId, type RequestContext, requestScopedLogger, runInContext } from "../http/context.js";
@@ -102,7 +102,8 @@ class HttpFront {
     await new Promise<void>((resolve, reject) => {
       const fail = (error: NodeJS.ErrnoException) =>
         reject(
-          new Error(
+          // A setting the operator must change, reported like any other configuration mistake.
+          new ConfigError(
             `Cannot listen on ${host}:${port} (${error.code ?? error.message}): check MCP_HOST and MCP_PORT`,
           ),
         );
