@@ -1,4 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/server";
+import { registerPrompts } from "./prompts/index.js";
+import { registerCompletions } from "./resources/completion.js";
+import { registerResources } from "./resources/index.js";
 import { allTools } from "./tools/index.js";
 import { selectTools } from "./tools/inventory.js";
 import { type RegistryDependencies, registerTools, type ToolDefinition } from "./tools/registry.js";
@@ -13,8 +16,8 @@ const DEFAULT_TOOLS = selectTools(allTools, { readOnly: false, exclude: [] });
 
 const INSTRUCTIONS = [
   "Tools for one Jenkins server.",
-  'Jobs are named by full name with folders separated by "/" (e.g. team/backend/api); getJobs lists them, getJob shows a job\'s parameters before triggerBuild.',
-  "getBuildLog returns the last lines by default, where failures are.",
+  'Jobs are named by full name with folders separated by "/" (e.g. team/backend/api); searchJobs finds one by words of its name, getJobs lists a folder, getJob shows a job\'s parameters before triggerBuild.',
+  "getFailureSummary says why a build failed; getBuildLog returns the last lines by default, where failures are.",
 ].join(" ");
 
 /**
@@ -26,6 +29,10 @@ export function buildServer(deps: ServerDependencies): McpServer {
     { name: packageInfo.name, version: packageInfo.version },
     { instructions: INSTRUCTIONS },
   );
-  registerTools(server, deps.tools ?? DEFAULT_TOOLS, deps);
+  const tools = deps.tools ?? DEFAULT_TOOLS;
+  registerTools(server, tools, deps);
+  registerResources(server, deps);
+  const prompts = registerPrompts(server, tools.map((tool) => tool.name));
+  registerCompletions(server, deps, prompts);
   return server;
 }

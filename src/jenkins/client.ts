@@ -1,7 +1,7 @@
 import type { JenkinsConfig } from "../config.js";
 import { InvalidInputError, JenkinsError } from "./errors.js";
 import { type HttpObserver, JenkinsHttp, type JenkinsRequest } from "./http.js";
-import { type LogPage, type LogPosition, LogReader, type LogTarget } from "./logs.js";
+import { type LogPage, type LogPosition, LogReader, type LogTarget, type PageSize } from "./logs.js";
 import {
   type Build,
   type BuildSummary,
@@ -79,6 +79,11 @@ export interface BuildLogRequest {
   signal?: AbortSignal | undefined;
 }
 
+export interface LogPageRequest {
+  lines: number;
+  maxChars?: number | undefined;
+}
+
 export interface BuildHistory {
   jobFullName: string;
   /** Newest first. */
@@ -107,8 +112,9 @@ export interface JenkinsClient {
     build: BuildRef,
     signal?: AbortSignal,
   ): Promise<{ jobPath: JobPath; number: number }>;
-  logTail(request: BuildLogRequest & { lines: number }): Promise<LogPage>;
-  logForward(request: BuildLogRequest & { position: LogPosition; lines: number }): Promise<LogPage>;
+  /** The last `lines` lines; with `maxChars`, only as many as fit in about that many characters. */
+  logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage>;
+  logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage>;
   triggerBuild(
     path: JobPath,
     parameters: URLSearchParams | undefined,
@@ -279,13 +285,15 @@ export class HttpJenkinsClient implements JenkinsClient {
     });
   }
 
-  logTail(request: BuildLogRequest & { lines: number }): Promise<LogPage> {
-    return this.onJob(request.path, (jobPath) => this.logs.tail(logTarget(jobPath, request), request.lines));
+  logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {
+    return this.onJob(request.path, (jobPath) =>
+      this.logs.tail(logTarget(jobPath, request), pageSize(request)),
+    );
   }
 
-  logForward(request: BuildLogRequest & { position: LogPosition; lines: number }): Promise<LogPage> {
+  logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage> {
     return this.onJob(request.path, (jobPath) =>
-      this.logs.forward(logTarget(jobPath, request), request.position, request.lines),
+      this.logs.forward(logTarget(jobPath, request), request.position, pageSize(request)),
     );
   }
 
@@ -638,6 +646,10 @@ function logTarget(jobPath: JobPath, request: BuildLogRequest): LogTarget {
     notFound: buildNotFound(jobPath, request.build),
     signal: request.signal,
   };
+}
+
+function pageSize(request: LogPageRequest): PageSize {
+  return { lines: request.lines, chars: request.maxChars ?? Number.POSITIVE_INFINITY };
 }
 
 function notAFolder(container: JobPath, raw: RawJob): InvalidInputError {

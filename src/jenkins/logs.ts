@@ -29,7 +29,15 @@ export interface LogPage {
   building: boolean;
   hasMoreBefore: boolean;
   hasMoreAfter: boolean;
+  /** Fewer lines than asked: the page reached its `chars` size first. */
+  cut: boolean;
   next: LogPosition;
+}
+
+/** How much a page may hold: up to `lines` lines, and past its first line about `chars` characters. */
+export interface PageSize {
+  lines: number;
+  chars: number;
 }
 
 export interface LogTarget {
@@ -64,20 +72,21 @@ export class LogReader {
 
   constructor(private readonly http: JenkinsHttp) {}
 
-  /** The last `count` lines. */
-  async tail(target: LogTarget, count: number): Promise<LogPage> {
-    let window = Math.max(MIN_TAIL_BYTES, count * TAIL_BYTES_PER_LINE);
+  /** The last lines, as many as fit in `page`. */
+  async tail(target: LogTarget, page: PageSize): Promise<LogPage> {
+    let window = Math.max(MIN_TAIL_BYTES, page.lines * TAIL_BYTES_PER_LINE);
     const size = this.streaming === false ? await this.size(target) : undefined;
     for (;;) {
-      const page = size === undefined ? await this.streamingTail(target, count, window) : undefined;
-      const result = page ?? (await this.plainTail(target, count, window, size ?? (await this.size(target))));
+      const streamed = size === undefined ? await this.streamingTail(target, page, window) : undefined;
+      const result =
+        streamed ?? (await this.plainTail(target, page, window, size ?? (await this.size(target))));
       if (result.complete || window >= MAX_TAIL_BYTES) return result.page;
       window = Math.min(window * 4, MAX_TAIL_BYTES);
     }
   }
 
-  /** Up to `limit` lines from a position, stopping the transfer as soon as the page is full. */
-  async forward(target: LogTarget, position: LogPosition, limit: number): Promise<LogPage> {
+  /** The lines from a position that fit in `limit`, stopping the transfer as soon as the page is full. */
+  async forward(target: LogTarget, position: LogPosition, limit: PageSize): Promise<LogPage> {
     const { estimate, fingerprint } = position;
     if (estimate !== undefined && estimate > 0) {
       const resumed = await this.read(target, { from: estimate, skip: 0, limit, verify: { fingerprint } });
@@ -125,7 +134,10 @@ export class LogReader {
   private async scanPages(target: LogTarget, consume: (lines: string[]) => boolean): Promise<boolean> {
     let position: LogPosition = { offset: 0, skipLines: 0 };
     for (;;) {
-      const page = await this.forward(target, position, SCAN_PAGE_LINES);
+      const page = await this.forward(target, position, {
+        lines: SCAN_PAGE_LINES,
+        chars: Number.POSITIVE_INFINITY,
+      });
       if (!consume(page.lines)) return false;
       if (page.lines.length < SCAN_PAGE_LINES || !page.hasMoreAfter) return true;
       position = page.next;
@@ -139,7 +151,7 @@ export class LogReader {
    */
   private async read(
     target: LogTarget,
-    request: { from: number; skip: number; limit: number; verify?: { fingerprint?: string | undefined } },
+    request: { from: number; skip: number; limit: PageSize; verify?: { fingerprint?: string | undefined } },
   ): Promise<LogPage | undefined> {
     const { from, skip, limit, verify } = request;
     const answer = await this.openPlain(target, verify ? from - 1 : from);
@@ -181,7 +193,7 @@ export class LogReader {
   /** One multipart request with a negative start: the tail from its first whole line (2.534+). */
   private async streamingTail(
     target: LogTarget,
-    count: number,
+    size: PageSize,
     window: number,
   ): Promise<{ page: LogPage; complete: boolean } | undefined> {
     let response: Awaited<ReturnType<JenkinsHttp["send"]>>;
@@ -220,7 +232,7 @@ export class LogReader {
     // The streaming text holds back a last line without a newline, even in a finished log.
     const last = building || end === 0 ? undefined : await this.unterminatedLastLine(target, end);
     if (last) lines.push(last);
-    const shown = lines.slice(-count);
+    const { shown, cut } = lastLines(lines, size);
     const skipped = lines.length - shown.length;
     // Console notes are stripped from this text, so byte counts only estimate offsets: count back
     // from the end of a finished log (only the shown lines' notes then matter), else from the start.
@@ -228,7 +240,7 @@ export class LogReader {
       ? start + sumBytes(lines.slice(0, skipped))
       : Math.max(start, end - sumBytes(shown));
     return {
-      complete: shown.length >= count || start === 0,
+      complete: shown.length >= size.lines || cut || start === 0,
       page: {
         lines: shown.map((line) => line.text),
         startByte,
@@ -237,6 +249,7 @@ export class LogReader {
         building,
         hasMoreBefore: startByte > 0,
         hasMoreAfter: building,
+        cut,
         // The text has console notes stripped, so only counted lines from `start` are exact.
         next: building ? { offset: start, skipLines: lines.length } : { offset: end, skipLines: 0 },
       },
@@ -246,7 +259,7 @@ export class LogReader {
   /** The tail by a ranged plain read from one byte before the window, for Jenkins before 2.534. */
   private async plainTail(
     target: LogTarget,
-    count: number,
+    page: PageSize,
     window: number,
     size: number,
   ): Promise<{ page: LogPage; complete: boolean }> {
@@ -265,12 +278,12 @@ export class LogReader {
     // From one byte early, the first line is partial unless that byte is the newline ending it.
     const partial = from > 0 ? 1 : 0;
     const whole = lines.slice(partial);
-    const shown = whole.slice(-count);
+    const { shown, cut } = lastLines(whole, page);
     const skipLines = lines.length - shown.length;
     const startByte = from + sumBytes(lines.slice(0, skipLines));
     const endByte = startByte + sumBytes(shown);
     return {
-      complete: shown.length >= count || from === 0,
+      complete: shown.length >= page.lines || cut || from === 0,
       page: {
         lines: shown.map((line) => line.text),
         startByte,
@@ -279,6 +292,7 @@ export class LogReader {
         building: answer.building,
         hasMoreBefore: startByte > 0,
         hasMoreAfter: answer.building,
+        cut,
         next: answer.building
           ? { offset: from, skipLines: lines.length, estimate: endByte }
           : { offset: answer.size, skipLines: 0 },
@@ -342,6 +356,20 @@ function textSize(headers: Record<string, string | string[] | undefined>): numbe
   return value;
 }
 
+/** The last lines that fit in `size`; `cut` when the characters ran out before the line count. */
+function lastLines(lines: readonly Line[], size: PageSize): { shown: Line[]; cut: boolean } {
+  let chars = 0;
+  let first = lines.length;
+  while (first > 0 && lines.length - first < size.lines) {
+    const line = lines[first - 1] as Line;
+    if (first < lines.length && chars + line.text.length > size.chars)
+      return { shown: lines.slice(first), cut: true };
+    chars += line.text.length;
+    first--;
+  }
+  return { shown: lines.slice(first), cut: false };
+}
+
 function sumBytes(lines: readonly Line[]): number {
   return lines.reduce((sum, line) => sum + line.fileBytes, 0);
 }
@@ -354,6 +382,7 @@ function sumBytes(lines: readonly Line[]): number {
  */
 class PageCollector {
   readonly taken: Line[] = [];
+  private takenChars = 0;
   private skippedLines = 0;
   private skippedBytes = 0;
   private after = "";
@@ -364,12 +393,12 @@ class PageCollector {
 
   constructor(
     private readonly skip: number,
-    private readonly limit: number,
+    private readonly limit: PageSize,
     private expected: string | undefined,
   ) {}
 
   get full(): boolean {
-    return this.taken.length >= this.limit;
+    return this.taken.length >= this.limit.lines || this.takenChars >= this.limit.chars;
   }
 
   /** True once the page is full and enough of what follows was seen to fingerprint it. */
@@ -424,6 +453,7 @@ class PageCollector {
       building: answer.building,
       hasMoreBefore: startByte > 0,
       hasMoreAfter: ahead || answer.building,
+      cut: this.taken.length < this.limit.lines && this.takenChars >= this.limit.chars,
       next,
     };
   }
@@ -445,6 +475,7 @@ class PageCollector {
       this.skippedBytes += line.fileBytes;
     } else {
       this.taken.push(line);
+      this.takenChars += line.text.length;
     }
   }
 

@@ -233,7 +233,7 @@ export function pipelineXml(script: string, description: string): string {
   ].join("\n");
 }
 
-function publicJob(job: Job): z.input<typeof jobSchema> {
+export function publicJob(job: Job): z.input<typeof jobSchema> {
   const { parameters, ...rest } = job;
   return { ...rest, parameters: parameters.map(({ jenkinsType: _, ...parameter }) => parameter) };
 }

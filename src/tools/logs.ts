@@ -1,11 +1,14 @@
 import { z } from "zod";
 import type { LogPage, LogPosition } from "../jenkins/logs.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { logResourceLink, logUri } from "../resources/uris.js";
 import { type LogMatch, lineMatcher, MatchCollector } from "./matcher.js";
 import { defineTool, ToolError } from "./registry.js";
 import { buildNumber, buildRef, jobFullName, wholeNumber } from "./schemas.js";
 
 const MAX_LINES = 5000;
+/** Text of one answer; more is offered as a link to the log resource. */
+const INLINE_LOG_CHARS = 100_000;
 
 /** A cursor pins the build and the exact place to continue; opaque to the model. */
 const cursorSchema = z.object({
@@ -38,7 +41,7 @@ export const getBuildLog = defineTool({
   core: true,
   title: "Get build log",
   description:
-    "Read a build's console log by lines, never the whole log: by default the LAST lines (failures are at the end); skip reads forward from a line; cursor (nextCursor of an answer) continues, and on a running build gives only new output.",
+    "Read a build's console log by lines, never the whole log: by default the LAST lines (failures are at the end); skip reads forward from a line; cursor (nextCursor of an answer) continues, and on a running build gives only new output. Over 100 KB of text, fewer lines come back, with a link to the log resource.",
   inputSchema: z.object({
     jobFullName,
     buildNumber: buildNumber.optional(),
@@ -82,7 +85,7 @@ export const getBuildLog = defineTool({
       : await jenkins.resolveBuild(path, buildRef(input.buildNumber), signal);
     if (formatJobPath(target.jobPath) !== given) await authorize("read", formatJobPath(target.jobPath));
     const lines = Math.abs(input.limit);
-    const request = { path: target.jobPath, build: target.number, signal };
+    const request = { path: target.jobPath, build: target.number, signal, maxChars: INLINE_LOG_CHARS };
     const page =
       cursor || input.skip !== undefined
         ? await jenkins.logForward({
@@ -95,7 +98,9 @@ export const getBuildLog = defineTool({
     // Builds print secrets that Jenkins' own masking missed: mask what reaches the model.
     structured.text = mask(structured.text);
     audit.done = `read ${page.lines.length} log lines of ${structured.jobFullName} #${target.number}`;
-    return { text: renderLog(structured), structured };
+    // Too much text for one answer: the rest is offered as a resource the client can fetch itself.
+    const links = page.cut ? [logResourceLink(structured.jobFullName, target.number)] : [];
+    return { text: renderLog(structured, page.cut), structured, links };
   },
 });
 
@@ -266,10 +271,13 @@ function toOutput(jobFullName: string, number: number, page: LogPage) {
   };
 }
 
-function renderLog(log: ReturnType<typeof toOutput>): string {
+function renderLog(log: ReturnType<typeof toOutput>, cut: boolean): string {
   const state = log.building ? "running, log still growing" : "finished";
   const where = `bytes ${log.startByte}-${log.endByte} of ${log.totalBytes}`;
-  const header = `${log.jobFullName} #${log.buildNumber} (${state}): ${log.lineCount} lines, ${where}${log.hasMoreBefore ? "; earlier lines exist" : ""}${log.hasMoreAfter ? "; more follows" : ""}`;
+  const fewer = cut
+    ? `; cut to ${INLINE_LOG_CHARS / 1000} KB of text, the log is resource ${logUri(log.jobFullName, log.buildNumber)}`
+    : "";
+  const header = `${log.jobFullName} #${log.buildNumber} (${state}): ${log.lineCount} lines, ${where}${log.hasMoreBefore ? "; earlier lines exist" : ""}${log.hasMoreAfter ? "; more follows" : ""}${fewer}`;
   const next = log.nextCursor ? `\nnextCursor: ${log.nextCursor}` : "";
   return `${header}${next}\n${log.text}`;
 }

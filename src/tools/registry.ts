@@ -98,6 +98,15 @@ export interface RegistryDependencies {
 
 const NO_GUARD = new Guard(undefined, undefined);
 
+/** Who sends a request, the guardrails that apply to them, and the Jenkins identity they act as. */
+export function callerOf(
+  deps: RegistryDependencies,
+  ctx: ServerContext,
+): { client: string; guard: Guard; jenkins: JenkinsClient } {
+  const client = ctx.http?.authInfo?.clientId ?? STDIO_CLIENT;
+  return { client, guard: deps.guard ?? NO_GUARD, jenkins: deps.jenkinsFor?.(client) ?? deps.jenkins };
+}
+
 export function registerTools(
   server: McpServer,
   tools: readonly ToolDefinition[],
@@ -131,8 +140,7 @@ async function runTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const { ctx, deps } = call;
   const started = performance.now();
-  const client = ctx.http?.authInfo?.clientId ?? STDIO_CLIENT;
-  const guard = deps.guard ?? NO_GUARD;
+  const { client, guard, jenkins } = callerOf(deps, ctx);
   const logger = deps.logger.child({ tool: tool.name, client });
   const audit: AuditNote = {};
   const finish = (outcome: AuditEntry["outcome"], message: string) => {
@@ -153,7 +161,7 @@ async function runTool(
   const confirm = confirmerFor(call.server, ctx);
   try {
     const result = await tool.handler(input as z.output<z.ZodObject>, {
-      jenkins: deps.jenkinsFor?.(client) ?? deps.jenkins,
+      jenkins,
       signal: ctx.mcpReq.signal,
       progress: progressReporter(ctx),
       logger,

@@ -1,0 +1,86 @@
+import { type McpServer, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import { PERMALINKS, parseJobPath } from "../jenkins/paths.js";
+import type { TreeItem } from "../jenkins/tree.js";
+import { callerOf, type RegistryDependencies } from "../tools/registry.js";
+import { rankJobs } from "../tools/search.js";
+import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
+
+/** Arguments (of prompts and resource templates) whose values are job full names. */
+const JOB_ARGUMENTS = new Set(["fullName", "jobFullName", "job"]);
+const MAX_VALUES = 100;
+const RECENT_BUILDS = 20;
+
+type Caller = ReturnType<typeof callerOf>;
+
+/**
+ * Completes job names (and a log's build number) as the user types. One handler for prompts and
+ * resource templates instead of the SDK's per-argument callbacks, because those are not told who
+ * asks: suggestions must follow the caller's policy and Jenkins identity like every listing.
+ */
+export function registerCompletions(
+  server: McpServer,
+  deps: RegistryDependencies,
+  prompts: readonly string[],
+): void {
+  server.server.registerCapabilities({ completions: {} });
+  server.server.setRequestHandler("completion/complete", async (request, ctx) => {
+    const { ref, argument, context } = request.params;
+    const known =
+      ref.type === "ref/prompt" ? prompts.includes(ref.name) : [JOB_TEMPLATE, LOG_TEMPLATE].includes(ref.uri);
+    if (!known)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Nothing to complete for ${JSON.stringify(ref)}`,
+      );
+    const caller = callerOf(deps, ctx);
+    const values = await suggest(caller, argument.name, argument.value, context?.arguments ?? {}).catch(
+      (error: unknown) => {
+        // Suggestions are a convenience: Jenkins being unreachable must not fail the form.
+        deps.logger.debug({ err: error }, "completion failed");
+        return [];
+      },
+    );
+    return {
+      completion: {
+        values: values.slice(0, MAX_VALUES),
+        total: values.length,
+        hasMore: values.length > MAX_VALUES,
+      },
+    };
+  });
+}
+
+function suggest(
+  caller: Caller,
+  name: string,
+  value: string,
+  others: Record<string, string>,
+): Promise<string[]> {
+  if (JOB_ARGUMENTS.has(name)) return jobNames(caller, value);
+  if (name === "number" && others.fullName) return buildNumbers(caller, others.fullName, value);
+  return Promise.resolve([]);
+}
+
+/** Full names that start with what was typed, shallowest first; then those matching its words. */
+async function jobNames(caller: Caller, typed: string): Promise<string[]> {
+  const tree = await caller.jenkins.jobTree(undefined);
+  const items = tree.items.filter((item) => caller.guard.mayList(caller.client, item.fullName));
+  const prefix = typed.toLowerCase();
+  const starting = items
+    .filter((item) => item.fullName.toLowerCase().startsWith(prefix))
+    .sort((a, b) => depth(a) - depth(b) || a.fullName.localeCompare(b.fullName));
+  const names = new Set(starting.map((item) => item.fullName));
+  if (typed.trim()) for (const item of rankJobs(items, typed)) names.add(item.fullName);
+  return [...names];
+}
+
+function depth(item: TreeItem): number {
+  return item.fullName.split("/").length;
+}
+
+async function buildNumbers(caller: Caller, fullName: string, typed: string): Promise<string[]> {
+  if (!caller.guard.mayList(caller.client, fullName)) return [];
+  const history = await caller.jenkins.listBuilds(parseJobPath(fullName), RECENT_BUILDS);
+  const values = [...history.builds.map((build) => String(build.number)), ...PERMALINKS];
+  return values.filter((value) => value.startsWith(typed));
+}

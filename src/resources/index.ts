@@ -1,0 +1,136 @@
+import {
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  ResourceNotFoundError,
+  ResourceTemplate,
+  type ServerContext,
+  type Variables,
+} from "@modelcontextprotocol/server";
+import { PolicyDenied } from "../guard/guard.js";
+import { InvalidInputError, JenkinsError } from "../jenkins/errors.js";
+import { type BuildRef, formatJobPath, PERMALINKS, parseJobPath } from "../jenkins/paths.js";
+import { publicJob } from "../tools/jobs.js";
+import { callerOf, type RegistryDependencies } from "../tools/registry.js";
+import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
+
+/** Lines of a log resource: more than a tool answer holds, still bounded for the client. */
+const LOG_RESOURCE_LINES = 10_000;
+const LOG_RESOURCE_CHARS = 2_000_000;
+
+type Caller = ReturnType<typeof callerOf> & { signal: AbortSignal };
+
+/**
+ * The resource templates: a job as JSON, and the end of a build's log as text. Reads follow the
+ * access policy (a rule that asks for confirmation refuses, as no person can be asked here) and
+ * fail as protocol errors, which is how clients expect a resource read to fail.
+ */
+export function registerResources(server: McpServer, deps: RegistryDependencies): void {
+  // The log template first: the job template's {+fullName} would also match a log's address.
+  server.registerResource(
+    "build-log",
+    new ResourceTemplate(LOG_TEMPLATE, { list: undefined }),
+    {
+      title: "Build log",
+      description: `The last ${LOG_RESOURCE_LINES.toLocaleString("en")} lines of a build's console log, secrets masked; number is a build number or a permalink such as lastBuild`,
+      mimeType: "text/plain",
+    },
+    (uri, variables, ctx) => read(uri, ctx, deps, (caller) => readLog(uri, variables, caller)),
+  );
+  server.registerResource(
+    "job",
+    new ResourceTemplate(JOB_TEMPLATE, { list: undefined }),
+    {
+      title: "Jenkins job",
+      description: "A job or folder as JSON: status, last builds, health, parameters, first children",
+      mimeType: "application/json",
+    },
+    (uri, variables, ctx) => read(uri, ctx, deps, (caller) => readJob(uri, variables, caller)),
+  );
+}
+
+async function read(
+  uri: URL,
+  ctx: ServerContext,
+  deps: RegistryDependencies,
+  reader: (caller: Caller) => Promise<ReadResourceResult>,
+): Promise<ReadResourceResult> {
+  try {
+    return await reader({ ...callerOf(deps, ctx), signal: ctx.mcpReq.signal });
+  } catch (error) {
+    throw protocolError(error, uri.href);
+  }
+}
+
+async function readJob(uri: URL, variables: Variables, caller: Caller): Promise<ReadResourceResult> {
+  const given = await authorized(caller, variable(variables, "fullName"));
+  const job = await caller.jenkins.getJob(parseJobPath(given), caller.signal);
+  if (job.fullName !== given) await authorized(caller, job.fullName);
+  const shown = publicJob(job);
+  if (shown.children)
+    shown.children = shown.children.filter((child) => caller.guard.mayList(caller.client, child.fullName));
+  return {
+    contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(shown, null, 2) }],
+  };
+}
+
+async function readLog(uri: URL, variables: Variables, caller: Caller): Promise<ReadResourceResult> {
+  const given = await authorized(caller, variable(variables, "fullName"));
+  const target = await caller.jenkins.resolveBuild(
+    parseJobPath(given),
+    buildRefOf(variable(variables, "number")),
+    caller.signal,
+  );
+  const fullName = formatJobPath(target.jobPath);
+  if (fullName !== given) await authorized(caller, fullName);
+  const page = await caller.jenkins.logTail({
+    path: target.jobPath,
+    build: target.number,
+    lines: LOG_RESOURCE_LINES,
+    maxChars: LOG_RESOURCE_CHARS,
+    signal: caller.signal,
+  });
+  const omitted = page.hasMoreBefore
+    ? `[${page.startByte} earlier bytes of ${page.totalBytes} not shown; getBuildLog pages through them]\n`
+    : "";
+  const text = caller.guard.masker.mask(`${omitted}${page.lines.join("\n")}`);
+  return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
+}
+
+/** The decoded job name, once the policy lets the caller read it. */
+async function authorized(caller: Caller, fullName: string): Promise<string> {
+  const job = formatJobPath(parseJobPath(fullName));
+  await caller.guard.authorize(
+    { client: caller.client, action: "read", job, what: `read ${job}` },
+    () => undefined,
+  );
+  return job;
+}
+
+function variable(variables: Variables, name: string): string {
+  const value = variables[name];
+  const raw = Array.isArray(value) ? value.join(",") : (value ?? "");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new InvalidInputError(`${name} "${raw}" is not a valid percent-encoded value`);
+  }
+}
+
+function buildRefOf(number: string): BuildRef {
+  if (/^\d+$/.test(number) && Number(number) > 0) return Number(number);
+  if ((PERMALINKS as readonly string[]).includes(number)) return number as BuildRef;
+  throw new InvalidInputError(`"${number}" is not a build number or one of ${PERMALINKS.join(", ")}`);
+}
+
+function protocolError(error: unknown, uri: string): unknown {
+  if (error instanceof InvalidInputError)
+    return new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
+  if (error instanceof JenkinsError && error.kind === "notFound")
+    return new ResourceNotFoundError(uri, error.message);
+  if (error instanceof JenkinsError) return new ProtocolError(ProtocolErrorCode.InternalError, error.message);
+  if (error instanceof PolicyDenied)
+    return new ProtocolError(ProtocolErrorCode.InvalidRequest, error.message);
+  return error;
+}

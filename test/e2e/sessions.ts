@@ -1,0 +1,106 @@
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { loadConfig } from "../../src/config.js";
+import { HttpJenkinsClient } from "../../src/jenkins/client.js";
+import { createLogger } from "../../src/logger.js";
+import { allTools } from "../../src/tools/index.js";
+import { selectTools } from "../../src/tools/inventory.js";
+import { startHttpServer } from "../../src/transports/http.js";
+import { SIMULATOR_USERS } from "../support/jenkins-simulator.js";
+import { CLI, cliEnv, type ElicitAnswer, type ToolAnswer } from "./harness.js";
+
+/** A v2 MCP client over stdio (the spawned CLI) or HTTP (the server in process), with every toolset on. */
+export type Transport = "stdio" | "http";
+
+export interface Session {
+  /** The SDK client, for resources, prompts and completion. */
+  client: Client;
+  call(name: string, args: Record<string, unknown>): Promise<ToolAnswer & { links: string[] }>;
+  close(): Promise<void>;
+}
+
+const admin = SIMULATOR_USERS.admin;
+const TOKEN = "workflows-token-0123456789abcdef";
+
+/** Settings for every session: the simulator's admin, every toolset, and what a test adds. */
+function settings(jenkinsUrl: string, extra: Record<string, string>): Record<string, string> {
+  return cliEnv(jenkinsUrl, {
+    JENKINS_USER: admin.id,
+    JENKINS_API_TOKEN: admin.apiToken,
+    JENKINS_MCP_TOOLSETS: "all",
+    ...extra,
+  });
+}
+
+export async function openSession(
+  transport: Transport,
+  jenkinsUrl: string,
+  options: { env?: Record<string, string>; onElicit?: ElicitAnswer } = {},
+): Promise<Session> {
+  const client = new Client(
+    { name: `workflows-${transport}`, version: "1.0.0" },
+    options.onElicit ? { capabilities: { elicitation: { form: {} } } } : {},
+  );
+  const { onElicit } = options;
+  if (onElicit) {
+    client.setRequestHandler("elicitation/create", async (request) => {
+      const action = onElicit(String(request.params.message));
+      return action === "accept" ? { action, content: { confirm: true } } : { action };
+    });
+  }
+  const env = settings(jenkinsUrl, options.env ?? {});
+  if (transport === "stdio") {
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI], env, stderr: "pipe" }),
+    );
+    return session(client, async () => undefined);
+  }
+  const server = await startHttp(env);
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+    }),
+  );
+  return session(client, server.close);
+}
+
+/** The HTTP server as the CLI would build it from `env`, on a free loopback port. */
+async function startHttp(env: Record<string, string>) {
+  const config = loadConfig({ ...env, MCP_TRANSPORT: "http", MCP_PORT: "0", MCP_AUTH_TOKEN: TOKEN });
+  const jenkins = new HttpJenkinsClient(config.jenkins);
+  const handle = await startHttpServer(config.http, {
+    jenkins,
+    logger: createLogger({ level: "silent" }),
+    tools: selectTools(allTools, config.tools),
+  });
+  return {
+    url: handle.url,
+    async close() {
+      await handle.close();
+      await jenkins.close();
+    },
+  };
+}
+
+function session(client: Client, stop: () => Promise<void>): Session {
+  return {
+    client,
+    async call(name, args) {
+      const result = await client.callTool({ name, arguments: args }, { timeout: 60_000 });
+      const content = (result.content ?? []) as Array<{ type: string; text?: string; uri?: string }>;
+      return {
+        isError: result.isError === true,
+        text: content
+          .filter((block) => block.type === "text")
+          .map((block) => block.text ?? "")
+          .join("\n"),
+        structured: result.structuredContent as Record<string, unknown> | undefined,
+        links: content.filter((block) => block.type === "resource_link").map((block) => block.uri ?? ""),
+      };
+    },
+    async close() {
+      await client.close();
+      await stop();
+    },
+  };
+}
