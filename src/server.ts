@@ -32,7 +32,8 @@ export function buildServer(deps: ServerDependencies): McpServer {
   const tools = deps.tools ?? DEFAULT_TOOLS;
   registerTools(server, tools, deps);
   registerResources(server, deps);
-  const prompts = registerPrompts(server, tools.map((tool) => tool.name));
+  const offered = tools.map((tool) => tool.name);
+  const prompts = registerPrompts(server, offered);
   registerCompletions(server, deps, prompts);
   return server;
 }
