@@ -72,7 +72,8 @@ describe("MatchCollector", () => {
         fc.array(fc.nat(), { maxLength: 5 }),
         (all, pattern, ignoreCase, cuts) => {
           const literal = collect(all, cuts, { pattern, useRegex: false, ignoreCase }, 100, 1);
-          const regex = collect(all, [], { pattern: escapeRegex(pattern), useRegex: true, ignoreCase }, 100, 1);
+          const spelled = { pattern: escapeRegex(pattern), useRegex: true, ignoreCase };
+          const regex = collect(all, [], spelled, 100, 1);
           expect(regex).toEqual(literal);
         },
       ),
