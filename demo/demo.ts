@@ -4,9 +4,12 @@
  * printing each call and its answer. Then it says how to point Claude Desktop or the MCP Inspector
  * at the same sandbox, and keeps the sandbox up while a person is at the terminal.
  */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Client } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { SIMULATOR_USERS } from "../test/support/auth.js";
 import { JenkinsSimulator } from "../test/support/jenkins-simulator.js";
@@ -16,8 +19,14 @@ const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const SANDBOX_PORT = 8787;
 
 const { values: flags } = parseArgs({
-  options: { keep: { type: "boolean" }, "no-keep": { type: "boolean" }, port: { type: "string" } },
+  options: {
+    keep: { type: "boolean" },
+    "no-keep": { type: "boolean" },
+    port: { type: "string" },
+    http: { type: "boolean" },
+  },
 });
+const HTTP_PORT = 8788;
 const keep = flags.keep ?? (!flags["no-keep"] && process.stdin.isTTY === true);
 
 const out = (text = "") => process.stdout.write(`${text}\n`);
@@ -124,26 +133,94 @@ function printHowToConnect(url: string): void {
   );
 }
 
+/**
+ * The real CLI as a shared HTTP service in front of the sandbox, with a fresh bearer token. Its log
+ * (stderr) says where it listens.
+ */
+async function startHttp(
+  sandboxUrl: string,
+  port: number,
+): Promise<{ url: string; token: string; stop(): Promise<void> }> {
+  const token = randomBytes(24).toString("hex");
+  const env = {
+    ...serverEnv(sandboxUrl),
+    LOG_LEVEL: "info",
+    MCP_TRANSPORT: "http",
+    MCP_PORT: String(port),
+    MCP_AUTH_TOKEN: token,
+  };
+  const child = spawn(process.execPath, [CLI], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const url = await new Promise<string | undefined>((resolve) => {
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === "jenkins-mcp serving over HTTP") resolve(entry.url);
+    });
+    void exited.then(() => resolve(undefined));
+  });
+  if (!url) {
+    // The fixed port is taken (another demo?): any free port will do.
+    if (port !== 0) return startHttp(sandboxUrl, 0);
+    throw new Error("jenkins-mcp did not start over HTTP");
+  }
+  return {
+    url,
+    token,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function printHowToConnectHttp(url: string, token: string): void {
+  out();
+  out(bold(`jenkins-mcp serves the sandbox over HTTP at ${url}`));
+  out(`Send every request with the header  Authorization: Bearer ${token}`);
+  out("For example, in VS Code (.vscode/mcp.json) or Cursor:");
+  out(
+    JSON.stringify(
+      {
+        servers: { "jenkins-sandbox": { type: "http", url, headers: { Authorization: `Bearer ${token}` } } },
+      },
+      null,
+      2,
+    ),
+  );
+  out();
+  out("Or with the MCP Inspector (Node 22 or later): npx @modelcontextprotocol/inspector, transport");
+  out(`Streamable HTTP, URL ${url}, header Authorization: Bearer ${token}`);
+}
+
 async function main(): Promise<void> {
   const sandbox = await startSandbox();
+  const http = flags.http ? await startHttp(sandbox.url, flags.port ? 0 : HTTP_PORT) : undefined;
   const client = new Client({ name: "jenkins-mcp-demo", version: "1.0.0" });
   try {
-    out(bold(`Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`));
-    await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox.url) }),
-    );
+    if (http) {
+      out(bold(`Jenkins sandbox started at ${sandbox.url}; jenkins-mcp serves it over HTTP at ${http.url}`));
+      const headers = { authorization: `Bearer ${http.token}` };
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } }),
+      );
+    } else {
+      out(bold(`Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`));
+      await client.connect(
+        new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox.url) }),
+      );
+    }
     await tour(client);
   } finally {
     await client.close();
   }
-  printHowToConnect(sandbox.url);
-  if (!keep) {
-    await sandbox.close();
-    return;
+  if (http) printHowToConnectHttp(http.url, http.token);
+  else printHowToConnect(sandbox.url);
+  if (keep) {
+    out();
+    out(bold(`The sandbox keeps running: press Ctrl-C to stop it.`));
+    await new Promise<void>((resolve) => process.once("SIGINT", resolve));
   }
-  out();
-  out(bold("The sandbox keeps running: press Ctrl-C to stop it."));
-  await new Promise<void>((resolve) => process.once("SIGINT", resolve));
+  await http?.stop();
   await sandbox.close();
 }
 

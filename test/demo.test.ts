@@ -1,0 +1,36 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TSC = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+
+/** `npm run demo` is one of the README's two commands: its tour must keep working. */
+describe("npm run demo", () => {
+  beforeAll(async () => {
+    await run(process.execPath, [TSC, "-p", "tsconfig.sandbox.json"], { cwd: ROOT });
+  }, 120_000);
+
+  it.each([[[]], [["--http"]]])(
+    "tours the sandbox %j and says how to connect",
+    async (flags) => {
+      const { stdout } = await run(
+        process.execPath,
+        ["dist-sandbox/demo/demo.js", "--no-keep", "--port", "0", ...flags],
+        {
+          cwd: ROOT,
+          timeout: 90_000,
+        },
+      );
+      expect(stdout).toContain("finished: SUCCESS with BRANCH=main, ENV=staging");
+      expect(stdout).toMatch(/Line 002000000: ERROR/);
+      expect(stdout).toMatch(/Cancelled queue item \d+ \(slow\)/);
+      expect(stdout).toContain("Created pipeline job team/nightly");
+      expect(stdout).toContain(flags.length ? "Authorization: Bearer " : '"JENKINS_API_TOKEN"');
+      expect(stdout).not.toContain("✗ Unexpected");
+    },
+    120_000,
+  );
+});
