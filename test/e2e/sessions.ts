@@ -1,6 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { loadConfig } from "../../src/config.js";
+import { createGuardrails } from "../../src/guard/setup.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { createLogger } from "../../src/logger.js";
 import { allTools } from "../../src/tools/index.js";
@@ -64,19 +65,23 @@ export async function openSession(
   return session(client, server.close);
 }
 
-/** The HTTP server as the CLI would build it from `env`, on a free loopback port. */
+/** The HTTP server as the CLI builds it from `env` (tools, policy, audit), on a free loopback port. */
 async function startHttp(env: Record<string, string>) {
   const config = loadConfig({ ...env, MCP_TRANSPORT: "http", MCP_PORT: "0", MCP_AUTH_TOKEN: TOKEN });
   const jenkins = new HttpJenkinsClient(config.jenkins);
+  const guardrails = createGuardrails(config, jenkins, env);
   const handle = await startHttpServer(config.http, {
     jenkins,
     logger: createLogger({ level: "silent" }),
     tools: selectTools(allTools, config.tools),
+    guard: guardrails.guard,
+    jenkinsFor: guardrails.jenkinsFor,
   });
   return {
     url: handle.url,
     async close() {
       await handle.close();
+      await guardrails.close();
       await jenkins.close();
     },
   };
