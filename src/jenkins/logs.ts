@@ -236,9 +236,11 @@ export class LogReader {
     const skipped = lines.length - shown.length;
     // Console notes are stripped from this text, so byte counts only estimate offsets: count back
     // from the end of a finished log (only the shown lines' notes then matter), else from the start.
-    const startByte = building
-      ? start + sumBytes(lines.slice(0, skipped))
-      : Math.max(start, end - sumBytes(shown));
+    // With no line skipped, the first shown line is the one at `start`: nothing to estimate.
+    const startByte =
+      building || skipped === 0
+        ? start + sumBytes(lines.slice(0, skipped))
+        : Math.max(start, end - sumBytes(shown));
     return {
       complete: shown.length >= size.lines || cut || start === 0,
       page: {

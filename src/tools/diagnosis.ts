@@ -174,11 +174,11 @@ const SUMMARY_CHARS = 2000;
 
 /** Less and less detail, until the summary fits. */
 const DETAIL = [
-  { blocks: 3, before: 2, after: 3, tests: 3, width: 200 },
-  { blocks: 2, before: 1, after: 2, tests: 3, width: 160 },
-  { blocks: 2, before: 0, after: 1, tests: 2, width: 140 },
-  { blocks: 1, before: 0, after: 1, tests: 1, width: 120 },
-  { blocks: 1, before: 0, after: 0, tests: 1, width: 100 },
+  { blocks: 3, lines: 6, before: 1, after: 2, tests: 3, width: 200 },
+  { blocks: 2, lines: 5, before: 1, after: 2, tests: 3, width: 160 },
+  { blocks: 2, lines: 4, before: 0, after: 1, tests: 2, width: 140 },
+  { blocks: 1, lines: 3, before: 0, after: 1, tests: 1, width: 120 },
+  { blocks: 1, lines: 1, before: 0, after: 0, tests: 1, width: 100 },
 ] as const;
 type Detail = (typeof DETAIL)[number];
 
@@ -310,17 +310,23 @@ function summarize(
   };
 }
 
-/** The first error lines of the tail with a little context; overlapping blocks are merged. */
+/**
+ * The first error lines of the tail with a little context: overlapping blocks are merged, up to
+ * `detail.lines` lines each, so that a run of error lines still leaves room for later ones.
+ */
 function errorBlocks(tail: string[], detail: Detail): Array<{ linesFromEnd: number; lines: string[] }> {
   const blocks: Array<{ start: number; end: number }> = [];
   for (const [index, line] of tail.entries()) {
     if (!ERROR_LINE.test(line) || NOT_AN_ERROR.test(line)) continue;
-    const start = Math.max(0, index - detail.before);
-    const end = Math.min(tail.length, index + detail.after + 1);
     const last = blocks.at(-1);
-    if (last && start <= last.end) last.end = Math.max(last.end, end);
-    else if (blocks.length < detail.blocks) blocks.push({ start, end });
-    else break;
+    const end = Math.min(tail.length, index + detail.after + 1);
+    if (last && index < last.start + detail.lines) {
+      last.end = Math.min(Math.max(last.end, end), last.start + detail.lines);
+      continue;
+    }
+    if (blocks.length >= detail.blocks) break;
+    const start = Math.max(0, index - detail.before, last?.end ?? 0);
+    blocks.push({ start, end: Math.min(end, start + detail.lines) });
   }
   return blocks.map(({ start, end }) => ({
     linesFromEnd: tail.length - start,
@@ -352,9 +358,11 @@ function renderSummary(summary: Summary, detail: Detail): string {
     lines.push(
       `First errors in the last ${TAIL_LINES} log lines (-N: line N from the end, getBuildLog limit -N):`,
     );
-    for (const block of summary.errors) {
+    summary.errors.forEach((block, index) => {
+      const previous = summary.errors[index - 1];
+      if (previous && previous.linesFromEnd - previous.lines.length > block.linesFromEnd) lines.push("…");
       lines.push(...block.lines.map((line, offset) => `-${block.linesFromEnd - offset} ${line}`));
-    }
+    });
   } else {
     lines.push(`No error lines in the last ${TAIL_LINES} log lines: searchBuildLog finds them anywhere.`);
   }
