@@ -634,6 +634,10 @@ describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
       expect((log.contents[0] as { text?: string }).text).toMatch(
         /rejectsExpiredToken\(\) FAILED[\s\S]*Finished: FAILURE$/,
       );
+      const whole = await session.client.readResource({ uri: "jenkins://job/hello/build/3/log" });
+      expect((whole.contents[0] as { text?: string }).text).toMatch(
+        /^Started by user admin\n[\s\S]*Finished: SUCCESS$/,
+      );
       const branch = await session.client.readResource({
         uri: "jenkins://job/mb/feature%252Flogin/build/lastBuild/log",
       });
