@@ -191,6 +191,8 @@ describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
     it("explains a Jenkins failure", async () => {
       sim.injectFault({ match: { path: "/queue/api/json" }, kind: "html500" });
       expectRefused(await call("getQueue", {}), /Jenkins failed with 500/);
+      sim.injectFault({ match: { path: /^\/queue\/item\/\d+\/api\/json$/ }, kind: "html500" });
+      expectRefused(await call("getQueueItem", { queueItemId: 1 }), /Jenkins failed with 500/);
     });
   });
 
@@ -555,7 +557,11 @@ describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
       expectOk(await call("answerInput", { ...base, inputId: "Approve", action: "abort" }));
     });
 
-    it("says a finished build waits for nothing", async () => {
+    it("says a finished build waits for nothing, and refuses a build that is no number", async () => {
+      expectRefused(
+        await call("getPendingInputs", { jobFullName: SEED_JOBS.release, buildNumber: "next" }),
+        /buildNumber/,
+      );
       expectRefused(
         await call("answerInput", {
           jobFullName: SEED_JOBS.api,
@@ -575,6 +581,20 @@ describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
         /Jenkins failed with 500/,
       );
       sim.clearFaults();
+      sim.injectFault({
+        match: { method: "POST", path: /\/input\/Release\/proceedEmpty$/ },
+        kind: "html500",
+        times: 1,
+      });
+      expectRefused(
+        await call("answerInput", {
+          jobFullName: SEED_JOBS.release,
+          buildNumber: number,
+          inputId: "Release",
+          action: "proceed",
+        }),
+        /Jenkins failed with 500.*check in Jenkins whether it took effect/,
+      );
       expectOk(
         await call("answerInput", {
           jobFullName: SEED_JOBS.release,
