@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Job, JobSummary } from "../jenkins/model.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
-import { jobFullName, wholeNumber } from "./schemas.js";
+import { jobFullName, parameterSchema, wholeNumber } from "./schemas.js";
 
 const jobTypeSchema = z.enum(["freestyle", "pipeline", "folder", "multibranch", "other"]);
 
@@ -14,14 +14,6 @@ const jobSummarySchema = z.object({
   type: jobTypeSchema,
   status: z.string().nullable(),
   url: z.string(),
-});
-
-const parameterSchema = z.object({
-  name: z.string(),
-  type: z.enum(["string", "text", "boolean", "choice", "password", "other"]),
-  default: z.union([z.string(), z.boolean()]).nullable(),
-  choices: z.array(z.string()).optional(),
-  description: z.string().nullable(),
 });
 
 const jobSchema = jobSummarySchema.extend({

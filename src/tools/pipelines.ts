@@ -4,15 +4,7 @@ import { describeBuild, formatJobPath, parseJobPath } from "../jenkins/paths.js"
 import type { PendingInput } from "../jenkins/reports.js";
 import { checkParameters, describeParameters, maskedParameters } from "./builds.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
-import { buildRef, jobFullName, requiredBuildNumber } from "./schemas.js";
-
-const parameterSchema = z.object({
-  name: z.string(),
-  type: z.enum(["string", "text", "boolean", "choice", "password", "other"]),
-  default: z.union([z.string(), z.boolean()]).nullable(),
-  choices: z.array(z.string()).optional(),
-  description: z.string().nullable(),
-});
+import { buildRef, jobFullName, parameterSchema, requiredBuildNumber } from "./schemas.js";
 
 const inputSchema = z.object({
   inputId: z.string(),

@@ -36,3 +36,12 @@ export const requiredBuildNumber = buildRefSchema.describe("e.g. 42, or lastBuil
 export function buildRef(value: number | string | undefined): BuildRef {
   return (value ?? "lastBuild") as BuildRef;
 }
+
+/** A build parameter as jobs and pipeline input steps declare it; secrets' defaults show as ****. */
+export const parameterSchema = z.object({
+  name: z.string(),
+  type: z.enum(["string", "text", "boolean", "choice", "password", "other"]),
+  default: z.union([z.string(), z.boolean()]).nullable(),
+  choices: z.array(z.string()).optional(),
+  description: z.string().nullable(),
+});
