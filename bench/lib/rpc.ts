@@ -27,7 +27,7 @@ interface Pending {
 export class StdioRpc {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private buffered = "";
+  private buffered: string[] = [];
 
   constructor(private readonly child: ChildProcess) {
     child.stdout?.setEncoding("utf8");
@@ -76,13 +76,17 @@ export class StdioRpc {
     return this.request("tools/call", { name, arguments: args });
   }
 
+  /** Splits stdout into lines, scanning each chunk once: a log page is a megabyte in 16 chunks. */
   private receive(text: string): void {
-    this.buffered += text;
-    for (let end = this.buffered.indexOf("\n"); end >= 0; end = this.buffered.indexOf("\n")) {
-      const line = this.buffered.slice(0, end);
-      this.buffered = this.buffered.slice(end + 1);
+    let from = 0;
+    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", from)) {
+      this.buffered.push(text.slice(from, end));
+      const line = this.buffered.join("");
+      this.buffered = [];
       settle(this.pending, line, Buffer.byteLength(line));
+      from = end + 1;
     }
+    if (from < text.length) this.buffered.push(text.slice(from));
   }
 }
 
@@ -125,7 +129,7 @@ export class HttpRpc {
     return this.sessionId;
   }
 
-  /** Opens the session (session mode); nothing to do for stateless requests. */
+  /** Opens the session (session mode) as clients do: initialize, initialized, then tools/list. */
   async open(): Promise<void> {
     if (this.mode !== "session") return;
     const { headers } = await this.post("initialize", {
@@ -137,6 +141,7 @@ export class HttpRpc {
     if (typeof id !== "string") throw new Error("initialize answered without Mcp-Session-Id");
     this.sessionId = id;
     await this.post("notifications/initialized", undefined, { notification: true });
+    await this.request("tools/list");
   }
 
   async close(): Promise<void> {

@@ -1,93 +1,85 @@
 import { spawn } from "node:child_process";
+import type { Pool } from "undici";
 import type { BenchContext, Scenario } from "../lib/context.js";
 import { HttpServerProcess, memoryOf } from "../lib/processes.js";
 import type { Row } from "../lib/report.js";
 import { HttpRpc, StdioRpc } from "../lib/rpc.js";
 import { KB, MB, sleep } from "../lib/stats.js";
 
+/**
+ * V8 gives memory back once a process has been idle for several seconds (its memory reducer): the
+ * idle figures are read after that, the RSS just after start is in the note.
+ */
+const IDLE_MS = 12_000;
+
 /** RSS of the idle server, and what each idle HTTP session adds. */
 export const memory: Scenario = {
   name: "memory",
   async run({ quick, simulator, progress }: BenchContext): Promise<Row[]> {
-    const settle = quick ? 100 : 2000;
-    const bare = await bareNodeRss(settle);
+    const idle = quick ? 100 : IDLE_MS;
+    const total = quick ? 50 : 1000;
+    const warm = 10;
     const rows: Row[] = [];
-    {
-      const { server } = await StdioRpc.start(simulator.url);
-      await sleep(settle);
-      rows.push({
-        group: "memory",
-        measure: "RSS idle, stdio (after initialize)",
-        value: server.memory().rss,
-        unit: "memory",
-        target: { max: 60 * MB },
-        baseline: { label: "bare node", value: bare },
-      });
-      await server.close();
-    }
+    const bare = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    const { server: stdio } = await StdioRpc.start(simulator.url);
     const http = await HttpServerProcess.start(simulator.url);
+    // Sessions go to a server of their own, so that the idle one above stays untouched.
+    const sessionServer = await HttpServerProcess.start(simulator.url);
+    const pool = HttpRpc.pool(sessionServer.url, 10);
+    const sessions: HttpRpc[] = [];
     try {
-      await sleep(settle);
-      rows.push({
-        group: "memory",
-        measure: "RSS idle, HTTP",
-        value: http.memory().rss,
-        unit: "memory",
-        target: { max: 60 * MB },
-        baseline: { label: "bare node", value: bare },
-      });
-      const total = quick ? 50 : 1000;
-      const warm = 10;
-      const pool = HttpRpc.pool(http.url, 10);
-      const sessions: HttpRpc[] = [];
-      const open = async (count: number) => {
-        for (let i = 0; i < count; i += 10) {
-          const batch = Array.from(
-            { length: Math.min(10, count - i) },
-            () => new HttpRpc(pool, http.url, "session"),
-          );
-          await Promise.all(batch.map((session) => session.open()));
-          sessions.push(...batch);
-        }
-      };
-      try {
-        await open(warm);
-        await sleep(settle);
-        const before = http.memory().rss;
-        progress(`opening ${total} idle sessions`);
-        await open(total - warm);
-        await sleep(settle);
-        const after = http.memory().rss;
+      // The first sessions load what any session needs: the cost per session is measured after them.
+      await openSessions(sessionServer.url, pool, warm, sessions);
+      progress(`idle servers, ${idle / 1000} s`);
+      await sleep(Math.min(idle, 1000));
+      const started = { stdio: stdio.memory().rss, http: http.memory().rss };
+      await sleep(Math.max(0, idle - 1000));
+      const bareRss = memoryOf(bare.pid ?? 0).rss;
+      for (const [name, server, early] of [
+        ["stdio (after initialize)", stdio, started.stdio],
+        ["HTTP", http, started.http],
+      ] as const) {
         rows.push({
           group: "memory",
-          measure: "RSS per idle HTTP session (1,000 sessions)",
-          value: Math.max(0, after - before) / (total - warm),
+          measure: `RSS idle, ${name}`,
+          value: server.memory().rss,
           unit: "memory",
-          target: { max: 50 * KB },
-          note: `RSS ${(before / MB).toFixed(1)} MB with ${warm} sessions, ${(after / MB).toFixed(1)} MB with ${total.toLocaleString("en-US")}`,
+          target: { max: 60 * MB },
+          baseline: { label: "bare node", value: bareRss },
+          note: `${(early / MB).toFixed(1)} MB one second after start`,
         });
-      } finally {
-        for (let i = 0; i < sessions.length; i += 50) {
-          await Promise.all(
-            sessions.slice(i, i + 50).map((session) => session.close().catch(() => undefined)),
-          );
-        }
-        await pool.close();
       }
+      const before = sessionServer.memory().rss;
+      progress(`opening ${total} idle sessions, then ${idle / 1000} s idle`);
+      await openSessions(sessionServer.url, pool, total - warm, sessions);
+      const busy = sessionServer.memory().rss;
+      await sleep(idle);
+      const after = sessionServer.memory().rss;
+      rows.push({
+        group: "memory",
+        measure: "RSS per idle HTTP session (1,000 sessions)",
+        value: Math.max(0, after - before) / (total - warm),
+        unit: "memory",
+        target: { max: 50 * KB },
+        note: `RSS ${(before / MB).toFixed(1)} MB with ${warm} sessions, ${(after / MB).toFixed(1)} MB with ${total.toLocaleString("en-US")} (${(busy / MB).toFixed(1)} MB right after opening them)`,
+      });
     } finally {
-      await http.close();
+      bare.kill();
+      for (let i = 0; i < sessions.length; i += 50) {
+        await Promise.all(sessions.slice(i, i + 50).map((session) => session.close().catch(() => undefined)));
+      }
+      await pool.close();
+      await Promise.all([stdio.close(), http.close(), sessionServer.close()]);
     }
     return rows;
   },
 };
 
-/** RSS of a Node process doing nothing, on this machine and Node version. */
-async function bareNodeRss(settle: number): Promise<number> {
-  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
-  try {
-    await sleep(Math.max(settle, 200));
-    return memoryOf(child.pid ?? 0).rss;
-  } finally {
-    child.kill();
+/** Opens sessions as clients do (initialize, initialized, tools/list), ten at a time. */
+async function openSessions(url: string, pool: Pool, count: number, into: HttpRpc[]): Promise<void> {
+  for (let i = 0; i < count; i += 10) {
+    const batch = Array.from({ length: Math.min(10, count - i) }, () => new HttpRpc(pool, url, "session"));
+    await Promise.all(batch.map((session) => session.open()));
+    into.push(...batch);
   }
 }

@@ -8,6 +8,7 @@ import { percentile, timed } from "../lib/stats.js";
 const GROUP = "tool-call overhead";
 /** A build with causes, parameters and test counts: a full getBuild answer. */
 const ARGS = { jobFullName: "team/backend/api", buildNumber: 4 };
+const WARMUP_CALLS = 500;
 /** Calls made untimed at the start of each block, after switching modes. */
 const SETTLE_CALLS = 10;
 
@@ -51,14 +52,15 @@ export const overhead: Scenario = {
       progress(`getBuild: ${rounds} rounds of ${perRound} calls per mode`);
       for (let round = quick ? 0 : -1; round < rounds; round++) {
         for (const [mode, call] of Object.entries(modes)) {
+          // Round -1 warms up: the servers' JIT needs a few hundred calls to settle.
+          const count = round < 0 ? WARMUP_CALLS : perRound;
           const times = samples[mode] ?? [];
           samples[mode] = times;
           for (let i = 0; i < SETTLE_CALLS; i++) await call();
           const pid = pids[mode];
           const cpuBefore = pid ? cpuTime(pid) : 0;
-          for (let i = 0; i < perRound; i++) {
+          for (let i = 0; i < count; i++) {
             const ms = await timed(call);
-            // Round -1 warms up the JIT and the connection pools.
             if (round >= 0) times.push(ms);
           }
           if (pid && round >= 0) {
