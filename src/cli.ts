@@ -7,8 +7,6 @@ import { createLogger, type Logger } from "./logger.js";
 import type { ServerDependencies } from "./server.js";
 import { allTools } from "./tools/index.js";
 import { selectTools } from "./tools/inventory.js";
-import { runHttp } from "./transports/http.js";
-import { runStdio } from "./transports/stdio.js";
 import { packageInfo } from "./version.js";
 
 interface Startup {
@@ -31,8 +29,9 @@ async function main(): Promise<number> {
   if (typeof startup === "number") return startup;
   const { config, logger, jenkins, guardrails, deps } = startup;
   try {
-    if (config.transport === "http") await runHttp(config.http, deps);
-    else await runStdio(deps);
+    // Only the transport in use is loaded: the HTTP one brings a web stack stdio never needs.
+    if (config.transport === "http") await (await import("./transports/http.js")).runHttp(config.http, deps);
+    else await (await import("./transports/stdio.js")).runStdio(deps);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`jenkins-mcp: ${error.message}\n`);

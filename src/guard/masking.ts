@@ -4,9 +4,12 @@ import { MASK } from "../secrets.js";
  * Credential shapes that Jenkins' own masking misses when a build prints them. Each keeps what
  * names the secret (`password=`, `Bearer `) and masks the value.
  */
-const CREDENTIAL_PATTERNS: ReadonlyArray<{ pattern: RegExp; keep?: number }> = [
+const CREDENTIAL_PATTERNS: ReadonlyArray<{ pattern: RegExp; keep?: number; hint?: RegExp }> = [
   // Private key blocks: the whole block.
-  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+  {
+    pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+    hint: /-----BEGIN/,
+  },
   // Cloud access keys (AWS access key ids) and secrets after their usual names.
   { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g },
   { pattern: /\b(aws_secret_access_key\s*[=:]\s*)[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi, keep: 1 },
@@ -26,7 +29,7 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<{ pattern: RegExp; keep?: number }> = [
     keep: 1,
   },
   // Credentials inside URLs: https://user:secret@host.
-  { pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+(@)/gi, keep: 1 },
+  { pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+(@)/gi, keep: 1, hint: /:\/\// },
 ];
 
 /** Masks credential shapes (and a policy's extra patterns) in text that reaches a model. */
@@ -39,7 +42,9 @@ export class SecretMasker {
 
   mask(text: string): string {
     let result = text;
-    for (const { pattern, keep } of CREDENTIAL_PATTERNS) {
+    for (const { pattern, keep, hint } of CREDENTIAL_PATTERNS) {
+      // A literal every match contains rules most texts out in one fast scan.
+      if (hint && !hint.test(result)) continue;
       result = result.replace(pattern, (...groups: unknown[]) => maskMatch(groups, keep));
     }
     for (const pattern of this.extra) result = result.replace(pattern, MASK);

@@ -245,21 +245,38 @@ export function compactSchema<Schema extends z.ZodType>(
   schema: Schema,
   options = { omitRequired: false },
 ): Schema {
+  const made = (options.omitRequired ? compactedOutputs : compactedInputs).get(schema);
+  if (made) return made as Schema;
   const standard = schema["~standard"];
   const convert = standard.jsonSchema;
-  const jsonSchema = {
-    input: (target: Parameters<typeof convert.input>[0]) =>
-      compactJson(convert.input(target), options.omitRequired),
-    output: (target: Parameters<typeof convert.output>[0]) =>
-      compactJson(convert.output(target), options.omitRequired),
+  // Over HTTP a server is built per request: each schema is converted once per process, not per call.
+  const converted = new Map<string, JsonObject>();
+  const once = (io: "input" | "output", target: Parameters<typeof convert.input>[0]) => {
+    const key = `${io} ${JSON.stringify(target)}`;
+    let json = converted.get(key);
+    if (!json) {
+      json = compactJson(convert[io](target), options.omitRequired);
+      converted.set(key, json);
+    }
+    return json;
   };
-  return new Proxy(schema, {
+  const jsonSchema = {
+    input: (target: Parameters<typeof convert.input>[0]) => once("input", target),
+    output: (target: Parameters<typeof convert.output>[0]) => once("output", target),
+  };
+  const compacted = { ...standard, jsonSchema };
+  const proxy = new Proxy(schema, {
     get(target, property, receiver) {
-      if (property === "~standard") return { ...standard, jsonSchema };
+      if (property === "~standard") return compacted;
       return Reflect.get(target, property, receiver);
     },
   });
+  (options.omitRequired ? compactedOutputs : compactedInputs).set(schema, proxy);
+  return proxy;
 }
+
+const compactedInputs = new WeakMap<z.ZodType, z.ZodType>();
+const compactedOutputs = new WeakMap<z.ZodType, z.ZodType>();
 
 function compactJson(value: JsonObject, omitRequired: boolean): JsonObject {
   return JSON.parse(JSON.stringify(value), (key, entry) => {
