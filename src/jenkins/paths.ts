@@ -63,18 +63,21 @@ export function containerUrlPath(path: JobPath | undefined): string {
 }
 
 /**
- * Reads a job's full name back from a Jenkins job URL (absolute, or relative to the base).
- * Returns undefined for URLs that are not job URLs below `baseUrl`.
+ * Reads a job's full name back from a Jenkins job URL (absolute, or relative to the base). The URLs
+ * in Jenkins' answers use its configured root URL, which often differs from the address we use
+ * (http behind a TLS proxy, an internal host name): only the path after the base path, or failing
+ * that after the first `/job/`, is read. Undefined for URLs that are not job URLs.
  */
 export function jobPathFromUrl(url: string, baseUrl: string): JobPath | undefined {
   const base = new URL(baseUrl);
-  const target = new URL(url, base);
-  if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname)) return undefined;
-  const rest = target.pathname.slice(base.pathname.length).split("/").filter(Boolean);
+  const pathname = new URL(url, base).pathname;
+  const start = pathname.startsWith(base.pathname) ? base.pathname.length : pathname.indexOf("/job/") + 1;
+  if (start === 0) return undefined;
+  const rest = pathname.slice(start).split("/").filter(Boolean);
   const segments: string[] = [];
   for (let index = 0; index < rest.length; index += 2) {
     const name = rest[index + 1];
-    if (rest[index] !== "job" || name === undefined) return segments.length > 0 ? segments : undefined;
+    if (rest[index] !== "job" || name === undefined) break;
     segments.push(decodeURIComponent(name));
   }
   return segments.length > 0 ? segments : undefined;

@@ -69,7 +69,9 @@ describe("job paths", () => {
   it("reads job URLs back, and nothing else", () => {
     expect(jobPathFromUrl("https://ci.example.com/jenkins/job/a/job/b/", BASE)).toEqual(["a", "b"]);
     expect(jobPathFromUrl("/jenkins/job/a/42/", BASE)).toEqual(["a"]);
-    expect(jobPathFromUrl("https://other.example.com/jenkins/job/a/", BASE)).toBeUndefined();
+    // Jenkins' configured root URL often differs from the address used (proxy, internal name).
+    expect(jobPathFromUrl("http://jenkins.internal:8080/jenkins/job/a/job/b/", BASE)).toEqual(["a", "b"]);
+    expect(jobPathFromUrl("http://localhost:8080/job/a/", BASE)).toEqual(["a"]);
     expect(jobPathFromUrl("https://ci.example.com/jenkins/view/all/", BASE)).toBeUndefined();
   });
 
