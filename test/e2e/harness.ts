@@ -13,6 +13,8 @@ export interface ToolAnswer {
   isError: boolean;
   text: string;
   structured: Record<string, unknown> | undefined;
+  /** URIs of resource links in the answer. */
+  links: string[];
 }
 
 export interface CallOptions {
@@ -109,8 +111,12 @@ async function connectV1(params: {
   };
 }
 
-function toAnswer(result: { content?: unknown; isError?: unknown; structuredContent?: unknown }): ToolAnswer {
-  const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
+export function toAnswer(result: {
+  content?: unknown;
+  isError?: unknown;
+  structuredContent?: unknown;
+}): ToolAnswer {
+  const content = (result.content ?? []) as Array<{ type: string; text?: string; uri?: string }>;
   return {
     isError: result.isError === true,
     text: content
@@ -118,5 +124,6 @@ function toAnswer(result: { content?: unknown; isError?: unknown; structuredCont
       .map((block) => block.text ?? "")
       .join("\n"),
     structured: result.structuredContent as Record<string, unknown> | undefined,
+    links: content.filter((block) => block.type === "resource_link").map((block) => block.uri ?? ""),
   };
 }

@@ -8,7 +8,7 @@ import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
 import { startHttpServer } from "../../src/transports/http.js";
 import { SIMULATOR_USERS } from "../support/jenkins-simulator.js";
-import { CLI, cliEnv, type ElicitAnswer, type ToolAnswer } from "./harness.js";
+import { CLI, cliEnv, type ElicitAnswer, type ToolAnswer, toAnswer } from "./harness.js";
 
 /** A v2 MCP client over stdio (the spawned CLI) or HTTP (the server in process), with every toolset on. */
 export type Transport = "stdio" | "http";
@@ -16,7 +16,7 @@ export type Transport = "stdio" | "http";
 export interface Session {
   /** The SDK client, for resources, prompts and completion. */
   client: Client;
-  call(name: string, args: Record<string, unknown>): Promise<ToolAnswer & { links: string[] }>;
+  call(name: string, args: Record<string, unknown>): Promise<ToolAnswer>;
   close(): Promise<void>;
 }
 
@@ -91,17 +91,7 @@ function session(client: Client, stop: () => Promise<void>): Session {
   return {
     client,
     async call(name, args) {
-      const result = await client.callTool({ name, arguments: args }, { timeout: 60_000 });
-      const content = (result.content ?? []) as Array<{ type: string; text?: string; uri?: string }>;
-      return {
-        isError: result.isError === true,
-        text: content
-          .filter((block) => block.type === "text")
-          .map((block) => block.text ?? "")
-          .join("\n"),
-        structured: result.structuredContent as Record<string, unknown> | undefined,
-        links: content.filter((block) => block.type === "resource_link").map((block) => block.uri ?? ""),
-      };
+      return toAnswer(await client.callTool({ name, arguments: args }, { timeout: 60_000 }));
     },
     async close() {
       await client.close();
