@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { rootCertificates } from "node:tls";
-import { type Dispatcher, EnvHttpProxyAgent, Pool, request } from "undici";
+import type { Dispatcher } from "undici";
 import type { JenkinsAuth, JenkinsConfig } from "../config.js";
 import { errorFromNetwork, errorFromResponse, JenkinsError, type RequestContext } from "./errors.js";
 
@@ -51,7 +51,8 @@ interface Crumb {
  */
 export class JenkinsHttp {
   readonly baseUrl: URL;
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first request: loading undici takes tens of ms that a starting server need not wait. */
+  private client: Promise<{ dispatcher: Dispatcher; request: typeof import("undici").request }> | undefined;
   private readonly authorization: string | undefined;
   private crumb: Promise<Crumb | undefined> | undefined;
 
@@ -60,7 +61,6 @@ export class JenkinsHttp {
     private readonly observer: HttpObserver = {},
   ) {
     this.baseUrl = new URL(config.url);
-    this.dispatcher = createDispatcher(config);
     this.authorization = basicAuthorization(config.auth);
   }
 
@@ -73,7 +73,9 @@ export class JenkinsHttp {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    const client = await this.client;
+    this.client = undefined;
+    await client?.dispatcher.close();
   }
 
   url(path: string, query?: Query | URLSearchParams): URL {
@@ -138,8 +140,10 @@ export class JenkinsHttp {
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
+      this.client ??= createClient(this.config);
+      const { dispatcher, request } = await this.client;
       response = await request(url, {
-        dispatcher: this.dispatcher,
+        dispatcher,
         method,
         headers: this.headers(req, crumb),
         body: req.body,
@@ -314,7 +318,12 @@ async function readLimited(body: Dispatcher.ResponseData["body"], limit: number)
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function createDispatcher(config: JenkinsConfig): Dispatcher {
+async function createClient(config: JenkinsConfig) {
+  const undici = await import("undici");
+  return { dispatcher: createDispatcher(config, undici), request: undici.request };
+}
+
+function createDispatcher(config: JenkinsConfig, undici: typeof import("undici")): Dispatcher {
   const tls = {
     rejectUnauthorized: !config.tlsInsecure,
     ...(config.caFile ? { ca: [...rootCertificates, readFileSync(config.caFile, "utf8")] } : {}),
@@ -328,7 +337,7 @@ function createDispatcher(config: JenkinsConfig): Dispatcher {
   };
   const { httpProxy, httpsProxy } = config.proxy;
   if (httpProxy || httpsProxy) {
-    return new EnvHttpProxyAgent({ ...options, ...config.proxy, requestTls: tls });
+    return new undici.EnvHttpProxyAgent({ ...options, ...config.proxy, requestTls: tls });
   }
-  return new Pool(new URL(config.url).origin, options);
+  return new undici.Pool(new URL(config.url).origin, options);
 }

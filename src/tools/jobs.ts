@@ -1,4 +1,3 @@
-import { XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import type { Job, JobSummary } from "../jenkins/model.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
@@ -125,7 +124,7 @@ export const createJob = defineTool({
     const path = parseJobPath(input.jobFullName);
     const name = checkNewName(path);
     const parent = path.length > 1 ? path.slice(0, -1) : undefined;
-    const source = chooseSource(input);
+    const source = await chooseSource(input);
     const fullName = formatJobPath(path);
     if (source.kind === "copy") {
       const from = parseJobPath(source.from, "copyFrom");
@@ -161,12 +160,12 @@ export async function readJob(jobFullName: string, context: ToolContext): Promis
 
 type Source = { kind: "xml"; xml: string } | { kind: "copy"; from: string };
 
-function chooseSource(input: {
+async function chooseSource(input: {
   pipelineScript?: string | undefined;
   configXml?: string | undefined;
   copyFrom?: string | undefined;
   description?: string | undefined;
-}): Source {
+}): Promise<Source> {
   const given = (["pipelineScript", "configXml", "copyFrom"] as const).filter(
     (key) => input[key] !== undefined,
   );
@@ -185,6 +184,8 @@ function chooseSource(input: {
     return { kind: "xml", xml: pipelineXml(input.pipelineScript, input.description ?? "") };
   }
   const xml = input.configXml ?? "";
+  // The XML parser is loaded for the rare configXml call, not when the server starts.
+  const { XMLValidator } = await import("fast-xml-parser");
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {
     throw new ToolError(
