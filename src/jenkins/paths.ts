@@ -99,10 +99,6 @@ export function branchCandidates(path: JobPath): Array<{ parent: JobPath; branch
   return candidates;
 }
 
-export function buildRefUrlPath(ref: BuildRef): string {
-  return `${ref}/`;
-}
-
 export function describeBuild(path: JobPath, ref: BuildRef): string {
   return typeof ref === "number" ? `${formatJobPath(path)} #${ref}` : `${ref} of ${formatJobPath(path)}`;
 }

@@ -4,12 +4,7 @@ import { UriTemplate } from "@modelcontextprotocol/server";
 export const JOB_TEMPLATE = "jenkins://job/{+fullName}";
 export const LOG_TEMPLATE = "jenkins://job/{+fullName}/build/{number}/log";
 
-const job = new UriTemplate(JOB_TEMPLATE);
 const log = new UriTemplate(LOG_TEMPLATE);
-
-export function jobUri(fullName: string): string {
-  return job.expand({ fullName });
-}
 
 export function logUri(fullName: string, number: number): string {
   return log.expand({ fullName, number: String(number) });
