@@ -7,7 +7,7 @@ import {
   type BuildSummary,
   CHILDREN_COUNTED,
   type Job,
-  type JobSummary,
+  type JobEntry,
   jobType,
   type QueueItem,
   type RawBuild,
@@ -17,7 +17,7 @@ import {
   toBuild,
   toBuildSummary,
   toJob,
-  toJobSummary,
+  toJobEntry,
   toQueueItem,
 } from "./model.js";
 import {
@@ -63,7 +63,7 @@ export interface ServerInfo {
 }
 
 export interface JobPage {
-  jobs: JobSummary[];
+  jobs: JobEntry[];
   /** True when Jenkins has more children after this page. */
   hasMore: boolean;
 }
@@ -241,14 +241,14 @@ export class HttpJenkinsClient implements JenkinsClient {
       // One more than asked tells whether another page exists, without listing the folder.
       const raw = await this.http.json<RawJob>({
         path: `${containerUrlPath(container)}api/json`,
-        query: { tree: `_class,jobs[_class,name,fullName,url,color]{${skip},${skip + limit + 1}}` },
+        query: { tree: `_class,jobs[_class,name,fullName,color]{${skip},${skip + limit + 1}}` },
         action: container ? `listing the jobs in ${formatJobPath(container)}` : "listing the jobs",
         ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
         signal,
       });
       if (container && raw.jobs === undefined) throw notAFolder(container, raw);
       const parentName = container ? formatJobPath(container) : undefined;
-      const jobs = (raw.jobs ?? []).map((job) => toJobSummary(job, parentName));
+      const jobs = (raw.jobs ?? []).map((job) => toJobEntry(job, parentName));
       return { jobs: jobs.slice(0, limit), hasMore: jobs.length > limit };
     };
     return parent ? this.onJob(parent, list) : list(undefined);

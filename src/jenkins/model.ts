@@ -72,12 +72,16 @@ export interface ParameterDefinition {
   description: string | null;
 }
 
-export interface JobSummary {
+/** A job as a page of a list shows it: no URL, which getJob gives, so that 50 of them stay small. */
+export interface JobEntry {
   name: string;
   fullName: string;
   type: JobType;
   /** Jenkins' colour without `_anime` (blue, red, yellow, aborted, notbuilt, disabled), or null for folders. */
   status: string | null;
+}
+
+export interface JobSummary extends JobEntry {
   url: string;
 }
 
@@ -152,15 +156,18 @@ function stripAnime(color: string | undefined): string | null {
   return color ? color.replace(/_anime$/, "") : null;
 }
 
-export function toJobSummary(raw: RawJob, parentFullName?: string): JobSummary {
+export function toJobEntry(raw: RawJob, parentFullName?: string): JobEntry {
   const name = raw.name ?? "";
   return {
     name,
     fullName: raw.fullName ?? (parentFullName ? `${parentFullName}/${name}` : name),
     type: jobType(raw._class),
     status: stripAnime(raw.color),
-    url: raw.url ?? "",
   };
+}
+
+export function toJobSummary(raw: RawJob, parentFullName?: string): JobSummary {
+  return { ...toJobEntry(raw, parentFullName), url: raw.url ?? "" };
 }
 
 export function toParameterDefinitions(raw: RawJob): ParameterDefinition[] {

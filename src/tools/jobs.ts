@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Job, JobSummary } from "../jenkins/model.js";
+import type { Job, JobEntry, JobSummary } from "../jenkins/model.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
 import { jobFullName, parameterSchema, wholeNumber } from "./schemas.js";
@@ -7,13 +7,14 @@ import { jobFullName, parameterSchema, wholeNumber } from "./schemas.js";
 const jobTypeSchema = z.enum(["freestyle", "pipeline", "folder", "multibranch", "other"]);
 
 /** Output field meanings live in the tool descriptions and the README: every byte here is in each tools/list. */
-const jobSummarySchema = z.object({
+const jobEntrySchema = z.object({
   name: z.string(),
   fullName: z.string(),
   type: jobTypeSchema,
   status: z.string().nullable(),
-  url: z.string(),
 });
+
+const jobSummarySchema = jobEntrySchema.extend({ url: z.string() });
 
 const jobSchema = jobSummarySchema.extend({
   description: z.string().nullable(),
@@ -67,7 +68,7 @@ export const getJobs = defineTool({
   }),
   outputSchema: z.object({
     parentFullName: z.string().nullable(),
-    jobs: z.array(jobSummarySchema),
+    jobs: z.array(jobEntrySchema),
     skip: z.number(),
     limit: z.number(),
     nextSkip: z.number().nullable(),
@@ -265,12 +266,17 @@ function renderJob(job: z.input<typeof jobSchema>): string {
 }
 
 function describeSummary(job: JobSummary): string {
-  return `${job.fullName} (${job.type}${job.status ? `, ${job.status}` : ""})`;
+  return `${job.fullName} (${describeKind(job)})`;
 }
 
+function describeKind(job: JobEntry): string {
+  return `${job.type}${job.status ? `, ${job.status}` : ""}`;
+}
+
+/** One line per kind of job (type and status), naming its jobs relative to the folder listed. */
 function renderJobPage(page: {
   parentFullName: string | null;
-  jobs: JobSummary[];
+  jobs: JobEntry[];
   skip: number;
   nextSkip: number | null;
   total: number | null;
@@ -279,7 +285,17 @@ function renderJobPage(page: {
   if (page.jobs.length === 0)
     return `No jobs ${where}${page.skip > 0 ? ` after the first ${page.skip}` : ""}.`;
   const range = `${page.skip + 1}-${page.skip + page.jobs.length}${page.total !== null ? ` of ${page.total}` : ""}`;
-  const lines = [`Jobs ${where} (${range}):`, ...page.jobs.map((job) => `- ${describeSummary(job)}`)];
+  const byKind = new Map<string, string[]>();
+  for (const job of page.jobs) {
+    const kind = describeKind(job);
+    const names = byKind.get(kind);
+    if (names) names.push(job.name);
+    else byKind.set(kind, [job.name]);
+  }
+  const lines = [
+    `Jobs ${where} (${range}):`,
+    ...[...byKind].map(([kind, names]) => `- ${kind}: ${names.join(", ")}`),
+  ];
   if (page.nextSkip !== null) lines.push(`More jobs follow: call again with skip=${page.nextSkip}.`);
   return lines.join("\n");
 }

@@ -116,11 +116,28 @@ describe("getJobs", () => {
     const first = await call("getJobs", { parentFullName: "big-folder", limit: "50" });
     expect(first.structured).toMatchObject({ skip: 0, limit: 50, nextSkip: 50, total: null });
     expect(((first.structured?.jobs ?? []) as unknown[]).length).toBe(50);
+    expect(((first.structured?.jobs ?? []) as unknown[])[0]).toEqual({
+      name: "job-00000",
+      fullName: "big-folder/job-00000",
+      type: "freestyle",
+      status: "notbuilt",
+    });
+    // Issue #8's context budget: text and structured content of a page of 50 together.
+    expect(Buffer.byteLength(first.text) + Buffer.byteLength(JSON.stringify(first.structured))).toBeLessThan(
+      6000,
+    );
     const last = await call("getJobs", { parentFullName: "big-folder", skip: 9990, limit: 50 });
     expect(last.structured).toMatchObject({ nextSkip: null, total: 10_000 });
     expect(((last.structured?.jobs ?? []) as Array<{ name: string }>)[9]?.name).toBe("job-09999");
     const listing = sim.requests.filter((request) => request.path.endsWith("/job/big-folder/api/json"));
     for (const request of listing) expect(request.responseBytes).toBeLessThan(16 * 1024);
+  });
+
+  it("writes one line per kind of job, naming jobs relative to the folder", async () => {
+    const answer = await call("getJobs", { parentFullName: "big-folder", skip: 9998, limit: 5 });
+    expect(answer.text).toBe(
+      "Jobs in big-folder (9999-10000 of 10000):\n- freestyle, notbuilt: job-09998, job-09999",
+    );
   });
 
   it("refuses to list a job as a folder", async () => {
