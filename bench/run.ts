@@ -63,7 +63,7 @@ function ensureBuilt(force: boolean): void {
     "package.json",
     "package-lock.json",
     "tsconfig.json",
-    "tsconfig.build.json",
+    "scripts/build.mjs",
   ];
   const newest = Math.max(...sources.map((file) => statSync(join(ROOT, file)).mtimeMs));
   if (!force && newest <= built) return;

@@ -52,7 +52,9 @@ interface Crumb {
 export class JenkinsHttp {
   readonly baseUrl: URL;
   /** Made on the first request: loading undici takes tens of ms that a starting server need not wait. */
-  private client: Promise<{ dispatcher: Dispatcher; request: typeof import("undici").request }> | undefined;
+  private client:
+    | Promise<{ dispatcher: Dispatcher; request: typeof import("./undici.js").request }>
+    | undefined;
   private readonly authorization: string | undefined;
   private crumb: Promise<Crumb | undefined> | undefined;
 
@@ -319,11 +321,11 @@ async function readLimited(body: Dispatcher.ResponseData["body"], limit: number)
 }
 
 async function createClient(config: JenkinsConfig) {
-  const undici = await import("undici");
+  const undici = await import("./undici.js");
   return { dispatcher: createDispatcher(config, undici), request: undici.request };
 }
 
-function createDispatcher(config: JenkinsConfig, undici: typeof import("undici")): Dispatcher {
+function createDispatcher(config: JenkinsConfig, undici: typeof import("./undici.js")): Dispatcher {
   const tls = {
     rejectUnauthorized: !config.tlsInsecure,
     ...(config.caFile ? { ca: [...rootCertificates, readFileSync(config.caFile, "utf8")] } : {}),

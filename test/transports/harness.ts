@@ -219,12 +219,5 @@ export function ensureBuilt(): void {
     .filter((file) => file.endsWith(".ts"))
     .map((file) => statSync(join(ROOT, "src", file)).mtimeMs);
   if (Math.max(...sources) <= built) return;
-  execFileSync(
-    process.execPath,
-    [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: ROOT,
-      stdio: "inherit",
-    },
-  );
+  execFileSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, stdio: "inherit" });
 }
