@@ -54,6 +54,8 @@ export async function runHttp(config: HttpConfig, deps: ServerDependencies): Pro
 }
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How long an event stream's headers wait for its first event before they are sent alone. */
+const HEADERS_WAIT_FOR_EVENT_MS = 50;
 const CORS_ALLOW_METHODS = "GET, POST, DELETE";
 const CORS_EXPOSE = "mcp-session-id, mcp-protocol-version, www-authenticate, x-request-id";
 /** Headers that must not travel further than authentication (the SDK hands the request to tools). */
@@ -292,9 +294,13 @@ class HttpFront {
     const headers: Record<string, string> = { ...Object.fromEntries(response.headers), ...cors(exchange) };
     if (this.draining) headers.connection = "close";
     res.writeHead(response.status, headers);
-    // An event stream may stay silent for long: the client needs its headers now, not with the first event.
-    if (isEventStream(response)) res.flushHeaders();
-    if (response.body) await pipeBody(response.body, res);
+    // An event stream may stay silent for long: its client gets the headers soon, not with the first
+    // event, unless that event comes first (as most answers do), when they travel together.
+    const flush = isEventStream(response)
+      ? setTimeout(() => res.flushHeaders(), HEADERS_WAIT_FOR_EVENT_MS)
+      : undefined;
+    if (response.body) await pipeBody(response.body, res, () => clearTimeout(flush));
+    clearTimeout(flush);
     const id = singleRequestId(parsedBody);
     if (call.timedOut && isEventStream(response) && id !== undefined && !res.destroyed) {
       const error = jsonRpcError(ErrorCode.timeout, timeoutMessage(this.config.requestTimeoutMs), id);
@@ -431,14 +437,28 @@ class CallLimits {
   }
 }
 
-async function pipeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+/**
+ * Copies a web body to the response. Each chunk is corked until the tasks queued with it have run,
+ * so that an answer whose stream ends right after its event leaves in one write with its headers
+ * and the chunked terminator: a write is a system call, and they were a fifth of a call's CPU.
+ */
+async function pipeBody(
+  body: ReadableStream<Uint8Array>,
+  res: ServerResponse,
+  onFirstChunk: () => void,
+): Promise<void> {
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
   res.once("close", cancel);
+  let first = true;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
+      if (first) onFirstChunk();
+      first = false;
+      res.cork();
+      process.nextTick(() => res.uncork());
       if (!res.write(value)) await writable(res);
     }
   } catch {
