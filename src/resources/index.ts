@@ -19,6 +19,11 @@ import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
 const LOG_RESOURCE_LINES = 10_000;
 const LOG_RESOURCE_CHARS = 2_000_000;
 
+// Built once: a stateless HTTP server registers them again for every request.
+const LOG_RESOURCE_TEMPLATE = new ResourceTemplate(LOG_TEMPLATE, { list: undefined });
+const JOB_RESOURCE_TEMPLATE = new ResourceTemplate(JOB_TEMPLATE, { list: undefined });
+const LOG_RESOURCE_DESCRIPTION = `The last ${LOG_RESOURCE_LINES.toLocaleString("en")} lines of a build's console log, secrets masked; number is a build number or a permalink such as lastBuild`;
+
 type Caller = ReturnType<typeof callerOf> & { signal: AbortSignal };
 
 /**
@@ -30,17 +35,17 @@ export function registerResources(server: McpServer, deps: RegistryDependencies)
   // The log template first: the job template's {+fullName} would also match a log's address.
   server.registerResource(
     "build-log",
-    new ResourceTemplate(LOG_TEMPLATE, { list: undefined }),
+    LOG_RESOURCE_TEMPLATE,
     {
       title: "Build log",
-      description: `The last ${LOG_RESOURCE_LINES.toLocaleString("en")} lines of a build's console log, secrets masked; number is a build number or a permalink such as lastBuild`,
+      description: LOG_RESOURCE_DESCRIPTION,
       mimeType: "text/plain",
     },
     (uri, variables, ctx) => read(uri, ctx, deps, (caller) => readLog(uri, variables, caller)),
   );
   server.registerResource(
     "job",
-    new ResourceTemplate(JOB_TEMPLATE, { list: undefined }),
+    JOB_RESOURCE_TEMPLATE,
     {
       title: "Jenkins job",
       description: "A job or folder as JSON: status, last builds, health, parameters, first children",
