@@ -13,6 +13,18 @@ const SEVEN = [
   "createJob",
 ];
 
+interface ListedTool {
+  name: string;
+  description?: string;
+  inputSchema?: unknown;
+}
+
+/** Bytes of the tool definitions a model is given: each tool's name, description and input schema. */
+function modelView(tools: readonly ListedTool[]): number {
+  const shown = tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+  return Buffer.byteLength(JSON.stringify(shown));
+}
+
 interface TypicalCall {
   tool: string;
   what: string;
@@ -44,7 +56,7 @@ export const contextCost: Scenario = {
     const { server, rpc } = await StdioRpc.start(simulator.url, { JENKINS_MCP_TOOLS: SEVEN.join(",") });
     try {
       const { result } = await rpc.request("tools/list");
-      const tools = result.tools as { name: string }[];
+      const tools = result.tools as ListedTool[];
       if (tools.length !== SEVEN.length) {
         throw new Error(`tools/list has ${tools.length} tools: ${tools.map((tool) => tool.name).join(", ")}`);
       }
@@ -55,6 +67,13 @@ export const contextCost: Scenario = {
         unit: "bytes",
         target: { max: 6000 },
         note: SEVEN.join(", "),
+      });
+      rows.splice(1, 0, {
+        group: "context cost",
+        measure: "tools/list, 7 tools, as a model sees them",
+        value: modelView(tools),
+        unit: "bytes",
+        note: "name, description and input schema: what Claude Code hands the model (anthropics/claude-code#90150); output schemas only validate answers",
       });
       let queueItemId = 0;
       const stamp = Date.now().toString(36);
