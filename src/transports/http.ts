@@ -299,14 +299,16 @@ class HttpFront {
     const flush = isEventStream(response)
       ? setTimeout(() => res.flushHeaders(), HEADERS_WAIT_FOR_EVENT_MS)
       : undefined;
-    if (response.body) await pipeBody(response.body, res, () => clearTimeout(flush));
+    const last = response.body ? await pipeBody(response.body, res, () => clearTimeout(flush)) : undefined;
     clearTimeout(flush);
     const id = singleRequestId(parsedBody);
     if (call.timedOut && isEventStream(response) && id !== undefined && !res.destroyed) {
+      if (last) res.write(last);
       const error = jsonRpcError(ErrorCode.timeout, timeoutMessage(this.config.requestTimeoutMs), id);
-      res.write(`event: message\ndata: ${JSON.stringify(error)}\n\n`);
+      res.end(`event: message\ndata: ${JSON.stringify(error)}\n\n`);
+      return;
     }
-    res.end();
+    res.end(last);
   }
 
   private async preflight(exchange: Exchange): Promise<void> {
@@ -438,34 +440,53 @@ class CallLimits {
 }
 
 /**
- * Copies a web body to the response. Each chunk is corked until the tasks queued with it have run,
- * so that an answer whose stream ends right after its event leaves in one write with its headers
- * and the chunked terminator: a write is a system call, and they were a fifth of a call's CPU.
+ * Copies a web body to the response and returns its last chunk unwritten, for `res.end()`: an answer
+ * whose stream ends right after its event then leaves in one write with its headers and the chunked
+ * terminator (a write is a system call; they were a fifth of a call's CPU). A chunk is held back
+ * only until the next read settles or the event loop turns, so an open stream is not delayed.
  */
 async function pipeBody(
   body: ReadableStream<Uint8Array>,
   res: ServerResponse,
   onFirstChunk: () => void,
-): Promise<void> {
+): Promise<Uint8Array | undefined> {
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
   res.once("close", cancel);
+  let held: Uint8Array | undefined;
   let first = true;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done || res.destroyed) break;
+      const next = reader.read();
+      if (held && !(await settlesAtOnce(next))) {
+        if (!res.write(held)) await writable(res);
+        held = undefined;
+      }
+      const { done, value } = await next;
+      if (done || res.destroyed) return held;
       if (first) onFirstChunk();
       first = false;
-      res.cork();
-      process.nextTick(() => res.uncork());
-      if (!res.write(value)) await writable(res);
+      if (held && !res.write(held)) await writable(res);
+      held = value;
     }
   } catch {
-    // The stream failed or was cancelled because the client left; nothing more to send.
+    // The stream failed, or was cancelled because the client left: what was read still goes out.
+    return held;
   } finally {
     res.off("close", cancel);
   }
+}
+
+/** Whether `promise` settles before the event loop's next turn. */
+function settlesAtOnce(promise: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const turn = setImmediate(() => resolve(false));
+    const settled = () => {
+      clearImmediate(turn);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }
 
 function writable(res: ServerResponse): Promise<void> {
