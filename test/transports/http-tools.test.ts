@@ -5,7 +5,7 @@ import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Guard } from "../../src/guard/guard.js";
 import { parsePolicy } from "../../src/guard/policy.js";
-import { type JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
+import { JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
 import {
   bearer,
   type ClientKind,
@@ -176,6 +176,46 @@ describe.each(["sessions", "stateless"] as const)("%s mode", (mode) => {
     );
     expect(result.isError).toBeFalsy();
     expect(messages.length).toBeGreaterThan(0);
+    await client.close();
+  });
+});
+
+describe("a call that reports progress for seconds", () => {
+  // Events spaced like a real build's (a quiet period, then the build running), not in one burst:
+  // an answer written differently on Node 24 once reached the client with its progress but never
+  // with its result.
+  let slowJenkins: JenkinsSimulator;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    slowJenkins = await JenkinsSimulator.start({ quietPeriodMs: 700, buildDurationMs: 1200 });
+    server = await startServer(slowJenkins.url);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await slowJenkins?.close();
+  });
+
+  it.each([
+    ["default", "default" as const],
+    ["auto (2026-07-28)", "auto" as const],
+  ])("delivers the result after the progress events (version negotiation: %s)", async (_name, mode) => {
+    const client = new Client(
+      { name: "progress", version: "1.0.0" },
+      mode === "auto" ? { versionNegotiation: { mode: "auto" } } : {},
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: bearer() } }),
+    );
+    const messages: string[] = [];
+    const result = await client.callTool(
+      { name: "triggerBuild", arguments: { jobFullName: "hello", waitFor: "finished" } },
+      { onprogress: (progress) => messages.push(progress.message ?? ""), timeout: 15_000 },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ state: "finished", result: "SUCCESS" });
+    expect(messages.length).toBeGreaterThan(1);
     await client.close();
   });
 });
