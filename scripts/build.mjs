@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds dist/: src/cli.ts and the packages it uses bundled by esbuild into a few ES modules.
 // Node then reads a handful of files at start instead of some 200 (zod alone loads 96, its locales
-// among them, which tree shaking drops): spawn to the first tools/list answer went from about 203 to
-// 145 ms (median of 10, same machine, same run; `npm run bench -- --only cold-start`). Modules
-// loaded on demand (undici, the XML parser, the transport not in use) stay in chunks of their own.
+// among them, which tree shaking drops): spawn to the first tools/list answer went from 251 to
+// 162-177 ms (`npm run bench -- --only cold-start`, issue #8). Modules loaded on demand (undici,
+// the XML parser, the transport not in use) stay in chunks of their own, beside cli.js, so that
+// src/version.ts finds package.json one level up from any of them.
 // Types are checked by `npm run check` (tsc --noEmit); esbuild only strips them.
 //
 // Usage: npm run build   (or node scripts/build.mjs)
@@ -24,7 +25,6 @@ await build({
   platform: "node",
   target: "node20.18",
   sourcemap: true,
-  // Chunks sit beside cli.js: src/version.ts finds package.json one level up.
   // Bundled CommonJS packages (pino, undici) call require() for Node's own modules.
   banner: {
     js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',

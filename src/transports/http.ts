@@ -448,13 +448,12 @@ class CallLimits {
 async function pipeBody(
   body: ReadableStream<Uint8Array>,
   res: ServerResponse,
-  onFirstChunk: () => void,
+  onChunk: () => void,
 ): Promise<Uint8Array | undefined> {
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
   res.once("close", cancel);
   let held: Uint8Array | undefined;
-  let first = true;
   try {
     for (;;) {
       const next = reader.read();
@@ -464,8 +463,7 @@ async function pipeBody(
       }
       const { done, value } = await next;
       if (done || res.destroyed) return held;
-      if (first) onFirstChunk();
-      first = false;
+      onChunk();
       if (held && !res.write(held)) await writable(res);
       held = value;
     }
