@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,6 +40,15 @@ describe("the npm package", () => {
         !["package.json", "README.md", "LICENSE"].includes(file) && !/^dist\/[\w/.-]+\.js$/.test(file),
     );
     expect(extra, "files outside dist/**/*.js").toEqual([]);
+  });
+
+  it("holds only Latin-1 text in its modules, which V8 keeps at one byte a character", () => {
+    const modules = readdirSync(join(ROOT, "dist")).filter((file) => file.endsWith(".js"));
+    expect(modules).toContain("cli.js");
+    const wide = modules.filter((file) =>
+      /[^\u0000-\u00ff]/u.test(readFileSync(join(ROOT, "dist", file), "utf8")),
+    );
+    expect(wide, "modules with a character outside Latin-1 (scripts/build.mjs replaces them)").toEqual([]);
   });
 
   it("installs a jenkins-mcp command that prints its version", async () => {
