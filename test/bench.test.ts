@@ -16,7 +16,7 @@ const TARGETED = [
   "getBuild over HTTP session: added p50",
   "getBuildLog last 100 lines of 200 MB: time (median)",
   "read the 200 MB log to its end via cursor (limit 5,000): speed",
-  "RSS growth, first tenth to last tenth of the log (flat)",
+  "RSS growth, first half to second half of the log (flat)",
   "getJobs first page of 50 in 10,000 jobs: time (median)",
   "getJobs last page of 50 in 10,000 jobs: time (median)",
   "getJob, 10 clients, stateless",
