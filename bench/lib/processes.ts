@@ -235,3 +235,41 @@ async function waitForPort(port: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+export type SdkServerMode = "stdio" | "stateless" | "sessions";
+
+/** A tool's answer as the SDK-alone server gives it back. */
+export interface ReadyAnswer {
+  text: string;
+  structured: Record<string, unknown>;
+}
+
+/** bench/lib/sdk-server.ts: the SDK alone, its tools answering ready-made results (see there). */
+export class SdkServerProcess extends ServerProcess {
+  private constructor(
+    child: ChildProcess,
+    /** Over HTTP: the MCP endpoint. */
+    readonly url: string,
+  ) {
+    super(child);
+  }
+
+  static async start(
+    mode: SdkServerMode,
+    options: { answers?: Record<string, ReadyAnswer>; pageChars?: number } = {},
+  ): Promise<SdkServerProcess> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      SDK_SERVER_ANSWERS: JSON.stringify(options.answers ?? {}),
+    };
+    if (options.pageChars) env.SDK_SERVER_PAGE_CHARS = String(options.pageChars);
+    const script = join(ROOT, "dist-bench", "bench", "lib", "sdk-server.js");
+    const child = spawn(process.execPath, [script, mode], { env, stdio: ["pipe", "pipe", "pipe"] });
+    if (mode === "stdio") return new SdkServerProcess(child, "");
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8").trim()));
+      child.once("exit", (code) => reject(new Error(`sdk-server.js ${mode} exited with ${code}`)));
+    });
+    return new SdkServerProcess(child, url);
+  }
+}

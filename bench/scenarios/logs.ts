@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { type BenchContext, expectOk, type Scenario } from "../lib/context.js";
 import { DirectJenkins } from "../lib/direct.js";
-import { ROOT, resetPeak } from "../lib/processes.js";
+import { resetPeak, SdkServerProcess } from "../lib/processes.js";
 import type { Row } from "../lib/report.js";
 import { StdioRpc } from "../lib/rpc.js";
 import { MB, median, timed } from "../lib/stats.js";
@@ -169,7 +167,7 @@ export const logPaging: Scenario = {
           measure: "ceiling: the SDK alone answering such pages over stdio",
           value: ceiling,
           unit: "MB/s",
-          note: `${ceilingPages} ready-made pages of ${pageChars} characters, as text and structured content like getBuildLog's; no Jenkins (bench/lib/page-server.ts)`,
+          note: `${ceilingPages} ready-made pages of ${pageChars} characters, as text and structured content like getBuildLog's; no Jenkins (bench/lib/sdk-server.ts)`,
         },
       ];
     } finally {
@@ -185,10 +183,9 @@ export const logPaging: Scenario = {
  * `pageChars` characters answered as getBuildLog answers them: a ceiling for the paging row.
  */
 async function sdkPagingSpeed(pageChars: number, pages: number): Promise<number> {
-  const script = join(ROOT, "dist-bench", "bench", "lib", "page-server.js");
-  const child = spawn(process.execPath, [script, String(pageChars)], { stdio: ["pipe", "pipe", "inherit"] });
+  const server = await SdkServerProcess.start("stdio", { pageChars });
   try {
-    const rpc = new StdioRpc(child);
+    const rpc = new StdioRpc(server.child);
     await rpc.initialize();
     await rpc.callTool("page", { cursor: "warm-up" });
     let bytes = 0;
@@ -199,7 +196,7 @@ async function sdkPagingSpeed(pageChars: number, pages: number): Promise<number>
     }
     return bytes / MB / ((performance.now() - started) / 1000);
   } finally {
-    child.kill();
+    await server.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Pool } from "undici";
 import type { BenchContext, Scenario } from "../lib/context.js";
-import { HttpServerProcess, memoryOf } from "../lib/processes.js";
+import { HttpServerProcess, memoryOf, SdkServerProcess, type ServerProcess } from "../lib/processes.js";
 import type { Row } from "../lib/report.js";
 import { HttpRpc, StdioRpc } from "../lib/rpc.js";
 import { KB, MB, sleep } from "../lib/stats.js";
@@ -12,7 +12,10 @@ import { KB, MB, sleep } from "../lib/stats.js";
  */
 const IDLE_MS = 12_000;
 
-/** RSS of the idle server, and what each idle HTTP session adds. */
+/**
+ * RSS of the idle server, and what each idle HTTP session adds, to it and to the SDK alone serving
+ * sessions with a single tool.
+ */
 export const memory: Scenario = {
   name: "memory",
   async run({ quick, simulator, progress }: BenchContext): Promise<Row[]> {
@@ -25,11 +28,30 @@ export const memory: Scenario = {
     const http = await HttpServerProcess.start(simulator.url);
     // Sessions go to a server of their own, so that the idle one above stays untouched.
     const sessionServer = await HttpServerProcess.start(simulator.url);
-    const pool = HttpRpc.pool(sessionServer.url, 10);
+    const sdk = await SdkServerProcess.start("sessions", {
+      answers: { getJob: { text: "ok", structured: {} } },
+    });
+    const targets: SessionTarget[] = [
+      {
+        server: sessionServer,
+        url: sessionServer.url,
+        pool: HttpRpc.pool(sessionServer.url, 10),
+        measure: "RSS per idle HTTP session (1,000 sessions)",
+        target: { max: 50 * KB },
+      },
+      {
+        server: sdk,
+        url: sdk.url,
+        pool: HttpRpc.pool(sdk.url, 10),
+        measure: "the SDK alone, one tool: RSS per idle HTTP session (1,000 sessions)",
+        about:
+          "; a server and a transport per session as the SDK's guide serves them (bench/lib/sdk-server.ts)",
+      },
+    ];
     const sessions: HttpRpc[] = [];
     try {
       // The first sessions load what any session needs: the cost per session is measured after them.
-      await openSessions(sessionServer.url, pool, warm, sessions);
+      for (const { url, pool } of targets) await openSessions(url, pool, warm, sessions);
       progress(`idle servers, ${idle / 1000} s`);
       await sleep(Math.min(idle, 1000));
       const started = { stdio: stdio.memory().rss, http: http.memory().rss };
@@ -49,31 +71,46 @@ export const memory: Scenario = {
           note: `${(early / MB).toFixed(1)} MB one second after start`,
         });
       }
-      const before = sessionServer.memory().rss;
-      progress(`opening ${total} idle sessions, then ${idle / 1000} s idle`);
-      await openSessions(sessionServer.url, pool, total - warm, sessions);
-      const busy = sessionServer.memory().rss;
+      const before = targets.map(({ server }) => server.memory().rss);
+      progress(`opening ${total} idle sessions on each, then ${idle / 1000} s idle`);
+      const busy: number[] = [];
+      for (const { server, url, pool } of targets) {
+        await openSessions(url, pool, total - warm, sessions);
+        busy.push(server.memory().rss);
+      }
       await sleep(idle);
-      const after = sessionServer.memory().rss;
-      rows.push({
-        group: "memory",
-        measure: "RSS per idle HTTP session (1,000 sessions)",
-        value: Math.max(0, after - before) / (total - warm),
-        unit: "memory",
-        target: { max: 50 * KB },
-        note: `RSS ${(before / MB).toFixed(1)} MB with ${warm} sessions, ${(after / MB).toFixed(1)} MB with ${total.toLocaleString("en-US")} (${(busy / MB).toFixed(1)} MB right after opening them)`,
+      targets.forEach(({ server, measure, target, about }, index) => {
+        const [start, after, opened] = [before[index] ?? 0, server.memory().rss, busy[index] ?? 0];
+        rows.push({
+          group: "memory",
+          measure,
+          value: Math.max(0, after - start) / (total - warm),
+          unit: "memory",
+          ...(target ? { target } : {}),
+          note: `RSS ${(start / MB).toFixed(1)} MB with ${warm} sessions, ${(after / MB).toFixed(1)} MB with ${total.toLocaleString("en-US")} (${(opened / MB).toFixed(1)} MB right after opening them)${about ?? ""}`,
+        });
       });
     } finally {
       bare.kill();
       for (let i = 0; i < sessions.length; i += 50) {
         await Promise.all(sessions.slice(i, i + 50).map((session) => session.close().catch(() => undefined)));
       }
-      await pool.close();
-      await Promise.all([stdio.close(), http.close(), sessionServer.close()]);
+      await Promise.all(targets.map(({ pool }) => pool.close()));
+      await Promise.all([stdio.close(), http.close(), sessionServer.close(), sdk.close()]);
     }
     return rows;
   },
 };
+
+/** A server whose idle sessions are counted, and the row they make. */
+interface SessionTarget {
+  server: ServerProcess;
+  url: string;
+  pool: Pool;
+  measure: string;
+  target?: Row["target"];
+  about?: string;
+}
 
 /** Opens sessions as clients do (initialize, initialized, tools/list), ten at a time. */
 async function openSessions(url: string, pool: Pool, count: number, into: HttpRpc[]): Promise<void> {

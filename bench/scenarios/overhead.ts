@@ -1,6 +1,7 @@
+import type { Pool } from "undici";
 import { type BenchContext, expectOk, type Scenario } from "../lib/context.js";
 import { DirectJenkins } from "../lib/direct.js";
-import { cpuTime, HttpServerProcess } from "../lib/processes.js";
+import { cpuTime, HttpServerProcess, SdkServerProcess } from "../lib/processes.js";
 import type { Row } from "../lib/report.js";
 import { HttpRpc, StdioRpc } from "../lib/rpc.js";
 import { percentile, timed } from "../lib/stats.js";
@@ -12,9 +13,14 @@ const WARMUP_CALLS = 500;
 /** Calls made untimed at the start of each block, after switching modes. */
 const SETTLE_CALLS = 10;
 
+/** How the SDK alone (bench/lib/sdk-server.ts) is reached, for each mode of ours. */
+const SDK_MODES = { stdio: "stdio", "HTTP stateless": "stateless", "HTTP session": "sessions" } as const;
+
 /**
  * getBuild through MCP over stdio and HTTP against the same Jenkins request sent directly with
- * undici. The modes take turns in rounds, so that a noisy moment of the machine hits them all alike.
+ * undici, and the SDK alone answering getBuild's answer at once in each mode: the least that MCP
+ * itself costs there. The modes take turns in rounds, so that a noisy moment of the machine hits
+ * them all alike.
  */
 export const overhead: Scenario = {
   name: "overhead",
@@ -25,19 +31,38 @@ export const overhead: Scenario = {
     const stateless = new HttpRpc(pool, http.url, "stateless");
     const session = new HttpRpc(pool, http.url, "session");
     const direct = new DirectJenkins(simulator.url, 1);
+    const sdk: SdkServerProcess[] = [];
+    const sdkPools: Pool[] = [];
     try {
       await session.open();
       await simulator.reset();
-      expectOk((await stdio.callTool("getBuild", ARGS)).result, "getBuild over stdio");
+      const answer = expectOk((await stdio.callTool("getBuild", ARGS)).result, "getBuild over stdio");
       const seen = await simulator.requests();
       if (seen.length !== 1) throw new Error(`getBuild made ${seen.length} Jenkins requests, expected 1`);
       const [request] = seen;
       if (!request) throw new Error("no request recorded");
+      const answers = { getBuild: { text: answer.text, structured: answer.structured } };
+      for (const mode of Object.values(SDK_MODES)) sdk.push(await SdkServerProcess.start(mode, { answers }));
+      const [sdkStdio, sdkStateless, sdkSessions] = sdk as [
+        SdkServerProcess,
+        SdkServerProcess,
+        SdkServerProcess,
+      ];
+      const sdkStdioRpc = new StdioRpc(sdkStdio.child);
+      await sdkStdioRpc.initialize();
+      sdkPools.push(HttpRpc.pool(sdkStateless.url, 1), HttpRpc.pool(sdkSessions.url, 1));
+      const [statelessPool, sessionPool] = sdkPools as [Pool, Pool];
+      const sdkStatelessRpc = new HttpRpc(statelessPool, sdkStateless.url, "stateless");
+      const sdkSessionRpc = new HttpRpc(sessionPool, sdkSessions.url, "session");
+      await sdkSessionRpc.open();
       const modes: Record<string, () => Promise<unknown>> = {
         direct: () => direct.replay(request),
         stdio: () => stdio.callTool("getBuild", ARGS),
         "HTTP stateless": () => stateless.callTool("getBuild", ARGS),
         "HTTP session": () => session.callTool("getBuild", ARGS),
+        "SDK alone over stdio": () => sdkStdioRpc.callTool("getBuild", ARGS),
+        "SDK alone over HTTP stateless": () => sdkStatelessRpc.callTool("getBuild", ARGS),
+        "SDK alone over HTTP session": () => sdkSessionRpc.callTool("getBuild", ARGS),
       };
       const samples: Record<string, number[]> = {};
       // The server's own CPU per call: steadier than latency on a shared machine, and it is what load costs.
@@ -88,6 +113,17 @@ export const overhead: Scenario = {
           });
         }
       }
+      for (const mode of Object.keys(SDK_MODES)) {
+        for (const p of [50, 99]) {
+          rows.push({
+            group: GROUP,
+            measure: `the SDK alone over ${mode}, answering at once: p${p}`,
+            value: percentile(samples[`SDK alone over ${mode}`] ?? [], p),
+            unit: "ms",
+            note: `the whole round trip to a server doing only the SDK's work, its getBuild answering the answer above with no Jenkins request (bench/lib/sdk-server.ts): set against "getBuild over ${mode}: added p${p}"`,
+          });
+        }
+      }
       for (const mode of ["stdio", "HTTP stateless", "HTTP session"]) {
         const used = cpu[mode];
         if (!used) continue;
@@ -102,9 +138,9 @@ export const overhead: Scenario = {
       return rows;
     } finally {
       await session.close().catch(() => undefined);
-      await pool.close();
+      await Promise.all([pool, ...sdkPools].map((each) => each.close()));
       await direct.close();
-      await Promise.all([stdioServer.close(), http.close()]);
+      await Promise.all([stdioServer.close(), http.close(), ...sdk.map((server) => server.close())]);
     }
   },
 };

@@ -1,6 +1,6 @@
 import { type BenchContext, expectOk, type Scenario } from "../lib/context.js";
 import { DirectJenkins } from "../lib/direct.js";
-import { HttpServerProcess } from "../lib/processes.js";
+import { HttpServerProcess, type ReadyAnswer, SdkServerProcess } from "../lib/processes.js";
 import type { Row } from "../lib/report.js";
 import { type HttpMode, HttpRpc } from "../lib/rpc.js";
 
@@ -8,7 +8,8 @@ const ARGS = { jobFullName: "team/backend/api" };
 
 /**
  * getJob calls per second over HTTP with 1, 10 and 100 concurrent clients, each calling again as
- * soon as it has its answer, stateless (2026-07-28 requests) and with 2025 sessions.
+ * soon as it has its answer, stateless (2026-07-28 requests) and with 2025 sessions; then the SDK
+ * alone answering getJob's answer at once, with 10 clients.
  */
 export const throughput: Scenario = {
   name: "throughput",
@@ -20,7 +21,9 @@ export const throughput: Scenario = {
     try {
       // One server for both: 2026-07-28 requests are stateless on it, 2025 clients get sessions.
       const server = await HttpServerProcess.start(simulator.url);
+      let answer: ReadyAnswer;
       try {
+        answer = await getJobAnswer(server.url);
         for (const mode of ["stateless", "session"] as const) {
           for (const clients of [1, 10, 100]) {
             progress(`getJob over HTTP ${mode}, ${clients} clients, ${seconds} s`);
@@ -47,12 +50,44 @@ export const throughput: Scenario = {
       } finally {
         await server.close();
       }
+      for (const mode of ["stateless", "session"] as const) {
+        progress(`the SDK alone over HTTP ${mode}, 10 clients, ${seconds} s`);
+        const sdk = await SdkServerProcess.start(mode === "stateless" ? "stateless" : "sessions", {
+          answers: { getJob: answer },
+        });
+        try {
+          const result = await load(sdk.url, mode, 10, warmup, seconds);
+          rows.push({
+            group: "HTTP throughput",
+            measure: `the SDK alone answering at once, 10 clients, ${mode === "stateless" ? "stateless" : "sessions"}`,
+            value: result.rate,
+            unit: "calls/s",
+            note: `a server doing only the SDK's work, its getJob answering getJob's answer with no Jenkins request (bench/lib/sdk-server.ts); ${result.calls} calls`,
+          });
+        } finally {
+          await sdk.close();
+        }
+      }
       return rows;
     } finally {
       await direct.close();
     }
   },
 };
+
+/** What getJob answers, for the SDK alone to answer in its place. */
+async function getJobAnswer(url: string): Promise<ReadyAnswer> {
+  const pool = HttpRpc.pool(url, 1);
+  try {
+    const { text, structured } = expectOk(
+      (await new HttpRpc(pool, url, "stateless").callTool("getJob", ARGS)).result,
+      "getJob",
+    );
+    return { text, structured };
+  } finally {
+    await pool.close();
+  }
+}
 
 interface LoadResult {
   rate: number;
