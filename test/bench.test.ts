@@ -29,6 +29,17 @@ const TARGETED = [
   "getJobs answer (a page of 50)",
 ];
 
+/** The SDK alone, measured beside the rows it bounds (bench/lib/sdk-server.ts). */
+const SDK_ALONE = [
+  "the SDK alone over stdio, answering at once: p50",
+  "the SDK alone over HTTP stateless, answering at once: p99",
+  "the SDK alone over HTTP session, answering at once: p50",
+  "ceiling: the SDK alone answering such pages over stdio",
+  "the SDK alone answering at once, 10 clients, stateless",
+  "the SDK alone answering at once, 10 clients, sessions",
+  "the SDK alone, one tool: RSS per idle HTTP session (1,000 sessions)",
+];
+
 const GROUPS = [
   "tool-call overhead",
   "log tail",
@@ -82,6 +93,11 @@ describe("npm run bench -- --quick", () => {
       expect(row, measure).toBeDefined();
       expect(row?.target, measure).toBeDefined();
       expect(typeof row?.ok, measure).toBe("boolean");
+    }
+    for (const measure of SDK_ALONE) {
+      expect(results.rows.find((candidate) => candidate.measure === measure)?.value, measure).toBeGreaterThan(
+        0,
+      );
     }
     for (const row of results.rows) {
       expect(Number.isFinite(row.value), row.measure).toBe(true);
