@@ -1,7 +1,8 @@
 /**
  * The SDK alone: an MCP server whose tools answer ready-made results at once, with no Jenkins, no
- * guard and no logging, served the way the SDK's guides serve one. What it reaches on this machine
- * bounds what jenkins-mcp can reach there; the bench shows it beside the rows it bounds.
+ * guard and no logging, served the way the SDK's guides (and jenkins-mcp) serve one. What it
+ * reaches on this machine bounds what jenkins-mcp can reach there; the bench shows it beside the
+ * rows it bounds.
  *
  *   node sdk-server.js stdio | stateless | sessions
  *
@@ -14,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
-import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
 import { bigLogLine } from "../../test/support/jenkins-simulator.js";
 import type { ReadyAnswer, SdkServerMode } from "./processes.js";
@@ -88,6 +89,6 @@ async function serveHttp(mode: "stateless" | "sessions"): Promise<void> {
 }
 
 const mode = process.argv[2] as SdkServerMode;
-if (mode === "stdio") await buildServer().connect(new StdioServerTransport());
+if (mode === "stdio") serveStdio(() => buildServer());
 else if (mode === "stateless" || mode === "sessions") await serveHttp(mode);
 else throw new Error(`usage: sdk-server.js stdio|stateless|sessions, not ${mode}`);
