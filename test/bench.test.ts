@@ -35,6 +35,7 @@ const SDK_ALONE = [
   "the SDK alone over HTTP stateless, answering at once: p99",
   "the SDK alone over HTTP session, answering at once: p50",
   "ceiling: the SDK alone answering such pages over stdio",
+  "bound: those pages, each first read from Jenkins as fast as undici reads it",
   "the SDK alone answering at once, 10 clients, stateless",
   "the SDK alone answering at once, 10 clients, sessions",
   "the SDK alone, one tool: RSS per idle HTTP session (1,000 sessions)",

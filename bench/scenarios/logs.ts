@@ -169,6 +169,15 @@ export const logPaging: Scenario = {
           unit: "MB/s",
           note: `${ceilingPages} ready-made pages of ${pageChars} characters, as text and structured content like getBuildLog's; no Jenkins (bench/lib/sdk-server.ts)`,
         },
+        {
+          group: "log paging",
+          // A cursor names the next page only once the answer is in, so reading a page from Jenkins
+          // and answering it cannot overlap: their times per MB add up.
+          measure: "bound: those pages, each first read from Jenkins as fast as undici reads it",
+          value: 1 / (1 / ceiling + directSeconds / (position / MB)),
+          unit: "MB/s",
+          note: "the ceiling above with the direct read's time per MB added: what paging could reach if the server's own work were free",
+        },
       ];
     } finally {
       clearInterval(sampler);
