@@ -1,8 +1,9 @@
 /**
  * The SDK alone: an MCP server whose tools answer ready-made results at once, with no Jenkins, no
- * guard and no logging, served the way the SDK's guides (and jenkins-mcp) serve one. What it
- * reaches on this machine bounds what jenkins-mcp can reach there; the bench shows it beside the
- * rows it bounds.
+ * guard and no logging, served the way the SDK's guides serve one. What it reaches on this machine
+ * bounds what a server built that way can reach there; the bench shows it beside jenkins-mcp's rows.
+ * (jenkins-mcp serves stdio the same way, but stateless HTTP through its own Node bridge, which is
+ * cheaper than `toNodeHandler`: there it is a reference.)
  *
  *   node sdk-server.js stdio | stateless | sessions
  *
