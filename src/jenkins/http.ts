@@ -322,12 +322,12 @@ async function readLimited(body: Dispatcher.ResponseData["body"], limit: number)
 
 async function createClient(config: JenkinsConfig) {
   // undici parses HTTP in WebAssembly. V8 later recompiles its hot parser with TurboFan, which
-  // takes some 30 MB for a moment: the log tail's peak RSS went from 113-116 to 85 MB without it,
-  // and paging 60 MB of log used the same CPU (issue #8). Baseline code alone is enough here.
+  // takes some 30 MB for a moment: the log tail's peak RSS went from 113-118 to 78-80 MB without
+  // it, and paging 60 MB of log used the same CPU (issue #8). Baseline code alone is enough here.
   setFlagsFromString("--liftoff-only");
   const undici = await import("./undici.js");
   // node:tls is loaded here, not at start: it brings OpenSSL's bindings, and a plain-HTTP Jenkins
-  // never needs them (an idle stdio server was 1.5 MB smaller without, issue #8).
+  // never needs them (an idle stdio server was 3 MB smaller without, issue #8).
   const ca = config.caFile
     ? [...(await import("node:tls")).rootCertificates, readFileSync(config.caFile, "utf8")]
     : undefined;

@@ -22,7 +22,7 @@ const LOG_RESOURCE_CHARS = 2_000_000;
 // Built once: a stateless HTTP server registers them again for every request.
 const LOG_RESOURCE_TEMPLATE = new ResourceTemplate(LOG_TEMPLATE, { list: undefined });
 const JOB_RESOURCE_TEMPLATE = new ResourceTemplate(JOB_TEMPLATE, { list: undefined });
-// No toLocaleString: the first use of Intl makes ICU's data resident, some 6 MB of RSS for good.
+// No toLocaleString: the first use of Intl makes ICU's data resident, some 5 MB of RSS for good.
 const LOG_RESOURCE_DESCRIPTION = `The last ${String(LOG_RESOURCE_LINES).replace(/\B(?=(\d{3})+$)/g, ",")} lines of a build's console log, secrets masked; number is a build number or a permalink such as lastBuild`;
 
 type Caller = ReturnType<typeof callerOf> & { signal: AbortSignal };
