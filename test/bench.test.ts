@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Row } from "../bench/lib/report.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -52,16 +53,8 @@ const GROUPS = [
   "context cost",
 ];
 
-interface ResultRow {
-  group: string;
-  measure: string;
-  value: number;
-  unit: string;
-  target?: { max?: number; min?: number };
-  baseline?: { label: string; value: number };
-  ratio?: { value: number; of: string };
-  ok: boolean | null;
-}
+/** A row of bench/results.json: the bench's row and whether it met its target. */
+type ResultRow = Row & { ok: boolean | null };
 
 // A smoke run at small sizes, so that the bench cannot rot: it checks the table's shape, never the
 // figures, which depend on the machine and whatever else runs on it.

@@ -4,6 +4,8 @@ import { type AddressInfo, connect, createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SIMULATOR_USERS } from "../../test/support/auth.js";
+import type { ToolAnswer } from "./context.js";
+import type { HttpMode } from "./rpc.js";
 import type { SeenRequest, SimulatorReply, SimulatorRequest } from "./simulator-protocol.js";
 
 /** Compiled to dist-bench/bench/lib/: the repository is three levels up. */
@@ -236,13 +238,11 @@ async function waitForPort(port: number): Promise<void> {
   }
 }
 
-export type SdkServerMode = "stdio" | "stateless" | "sessions";
+/** Over stdio, or over HTTP like the bench's HTTP clients: stateless, or with 2025 sessions. */
+export type SdkServerMode = "stdio" | HttpMode;
 
 /** A tool's answer as the SDK-alone server gives it back. */
-export interface ReadyAnswer {
-  text: string;
-  structured: Record<string, unknown>;
-}
+export type ReadyAnswer = Pick<ToolAnswer, "text" | "structured">;
 
 /** bench/lib/sdk-server.ts: the SDK alone, its tools answering ready-made results (see there). */
 export class SdkServerProcess extends ServerProcess {

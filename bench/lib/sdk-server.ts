@@ -5,7 +5,7 @@
  * (jenkins-mcp serves stdio the same way, but stateless HTTP through its own Node bridge, which is
  * cheaper than `toNodeHandler`: there it is a reference.)
  *
- *   node sdk-server.js stdio | stateless | sessions
+ *   node sdk-server.js stdio | stateless | session
  *
  * SDK_SERVER_ANSWERS holds the answers, `{"toolName": {"text": …, "structured": {…}}}`;
  * SDK_SERVER_PAGE_CHARS adds a `page` tool answering a log page of that many characters as
@@ -79,7 +79,7 @@ function sessionsHandler(): (req: IncomingMessage, res: ServerResponse) => Promi
   };
 }
 
-async function serveHttp(mode: "stateless" | "sessions"): Promise<void> {
+async function serveHttp(mode: "stateless" | "session"): Promise<void> {
   const handler =
     mode === "stateless"
       ? toNodeHandler(createMcpHandler(() => buildServer(), { legacy: "stateless" }))
@@ -91,5 +91,5 @@ async function serveHttp(mode: "stateless" | "sessions"): Promise<void> {
 
 const mode = process.argv[2] as SdkServerMode;
 if (mode === "stdio") serveStdio(() => buildServer());
-else if (mode === "stateless" || mode === "sessions") await serveHttp(mode);
-else throw new Error(`usage: sdk-server.js stdio|stateless|sessions, not ${mode}`);
+else if (mode === "stateless" || mode === "session") await serveHttp(mode);
+else throw new Error(`usage: sdk-server.js stdio|stateless|session, not ${mode}`);

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Pool } from "undici";
 import type { BenchContext, Scenario } from "../lib/context.js";
-import { HttpServerProcess, memoryOf, SdkServerProcess, type ServerProcess } from "../lib/processes.js";
+import { HttpServerProcess, memoryOf, SdkServerProcess } from "../lib/processes.js";
 import type { Row } from "../lib/report.js";
 import { HttpRpc, StdioRpc } from "../lib/rpc.js";
 import { KB, MB, sleep } from "../lib/stats.js";
@@ -28,20 +28,18 @@ export const memory: Scenario = {
     const http = await HttpServerProcess.start(simulator.url);
     // Sessions go to a server of their own, so that the idle one above stays untouched.
     const sessionServer = await HttpServerProcess.start(simulator.url);
-    const sdk = await SdkServerProcess.start("sessions", {
+    const sdk = await SdkServerProcess.start("session", {
       answers: { getJob: { text: "ok", structured: {} } },
     });
     const targets: SessionTarget[] = [
       {
         server: sessionServer,
-        url: sessionServer.url,
         pool: HttpRpc.pool(sessionServer.url, 10),
         measure: "RSS per idle HTTP session (1,000 sessions)",
         target: { max: 50 * KB },
       },
       {
         server: sdk,
-        url: sdk.url,
         pool: HttpRpc.pool(sdk.url, 10),
         measure: "the SDK alone, one tool: RSS per idle HTTP session (1,000 sessions)",
         about:
@@ -51,7 +49,7 @@ export const memory: Scenario = {
     const sessions: HttpRpc[] = [];
     try {
       // The first sessions load what any session needs: the cost per session is measured after them.
-      for (const { url, pool } of targets) await openSessions(url, pool, warm, sessions);
+      for (const { server, pool } of targets) await openSessions(server.url, pool, warm, sessions);
       progress(`idle servers, ${idle / 1000} s`);
       await sleep(Math.min(idle, 1000));
       const started = { stdio: stdio.memory().rss, http: http.memory().rss };
@@ -74,8 +72,8 @@ export const memory: Scenario = {
       const before = targets.map(({ server }) => server.memory().rss);
       progress(`opening ${total} idle sessions on each, then ${idle / 1000} s idle`);
       const busy: number[] = [];
-      for (const { server, url, pool } of targets) {
-        await openSessions(url, pool, total - warm, sessions);
+      for (const { server, pool } of targets) {
+        await openSessions(server.url, pool, total - warm, sessions);
         busy.push(server.memory().rss);
       }
       await sleep(idle);
@@ -104,8 +102,7 @@ export const memory: Scenario = {
 
 /** A server whose idle sessions are counted, and the row they make. */
 interface SessionTarget {
-  server: ServerProcess;
-  url: string;
+  server: HttpServerProcess | SdkServerProcess;
   pool: Pool;
   measure: string;
   target?: Row["target"];

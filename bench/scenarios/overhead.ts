@@ -14,7 +14,7 @@ const WARMUP_CALLS = 500;
 const SETTLE_CALLS = 10;
 
 /** How the SDK alone (bench/lib/sdk-server.ts) is reached, for each mode of ours. */
-const SDK_MODES = { stdio: "stdio", "HTTP stateless": "stateless", "HTTP session": "sessions" } as const;
+const SDK_MODES = { stdio: "stdio", "HTTP stateless": "stateless", "HTTP session": "session" } as const;
 
 /**
  * getBuild through MCP over stdio and HTTP against the same Jenkins request sent directly with
@@ -41,7 +41,7 @@ export const overhead: Scenario = {
       if (seen.length !== 1) throw new Error(`getBuild made ${seen.length} Jenkins requests, expected 1`);
       const [request] = seen;
       if (!request) throw new Error("no request recorded");
-      const answers = { getBuild: { text: answer.text, structured: answer.structured } };
+      const answers = { getBuild: answer };
       for (const mode of Object.values(SDK_MODES)) sdk.push(await SdkServerProcess.start(mode, { answers }));
       const [sdkStdio, sdkStateless, sdkSessions] = sdk as [
         SdkServerProcess,

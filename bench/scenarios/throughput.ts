@@ -52,9 +52,7 @@ export const throughput: Scenario = {
       }
       for (const mode of ["stateless", "session"] as const) {
         progress(`the SDK alone over HTTP ${mode}, 10 clients, ${seconds} s`);
-        const sdk = await SdkServerProcess.start(mode === "stateless" ? "stateless" : "sessions", {
-          answers: { getJob: answer },
-        });
+        const sdk = await SdkServerProcess.start(mode, { answers: { getJob: answer } });
         try {
           const result = await load(sdk.url, mode, 10, warmup, seconds);
           rows.push({
@@ -79,11 +77,7 @@ export const throughput: Scenario = {
 async function getJobAnswer(url: string): Promise<ReadyAnswer> {
   const pool = HttpRpc.pool(url, 1);
   try {
-    const { text, structured } = expectOk(
-      (await new HttpRpc(pool, url, "stateless").callTool("getJob", ARGS)).result,
-      "getJob",
-    );
-    return { text, structured };
+    return expectOk((await new HttpRpc(pool, url, "stateless").callTool("getJob", ARGS)).result, "getJob");
   } finally {
     await pool.close();
   }
