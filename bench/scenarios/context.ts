@@ -1,17 +1,7 @@
+import { MISSION_TOOLS } from "../../test/support/mission.js";
 import { type BenchContext, expectOk, type Scenario } from "../lib/context.js";
 import type { Row } from "../lib/report.js";
 import { StdioRpc } from "../lib/rpc.js";
-
-/** The seven tools of issue #8; the default list may hold more as tools are added. */
-const SEVEN = [
-  "getJob",
-  "getJobs",
-  "getBuild",
-  "getBuildLog",
-  "triggerBuild",
-  "cancelQueueItem",
-  "createJob",
-];
 
 interface ListedTool {
   name: string;
@@ -53,11 +43,13 @@ export const contextCost: Scenario = {
         note: names.join(", "),
       });
     }
-    const { server, rpc } = await StdioRpc.start(simulator.url, { JENKINS_MCP_TOOLS: SEVEN.join(",") });
+    const { server, rpc } = await StdioRpc.start(simulator.url, {
+      JENKINS_MCP_TOOLS: MISSION_TOOLS.join(","),
+    });
     try {
       const { result } = await rpc.request("tools/list");
       const tools = result.tools as ListedTool[];
-      if (tools.length !== SEVEN.length) {
+      if (tools.length !== MISSION_TOOLS.length) {
         throw new Error(`tools/list has ${tools.length} tools: ${tools.map((tool) => tool.name).join(", ")}`);
       }
       rows.unshift({
@@ -66,7 +58,7 @@ export const contextCost: Scenario = {
         value: Buffer.byteLength(JSON.stringify(result)),
         unit: "bytes",
         target: { max: 6000 },
-        note: SEVEN.join(", "),
+        note: MISSION_TOOLS.join(", "),
       });
       rows.splice(1, 0, {
         group: "context cost",

@@ -2,22 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config.js";
 import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
+import { MISSION_TOOLS } from "../support/mission.js";
 
 const names = (selection: Parameters<typeof selectTools>[1]) =>
   selectTools(allTools, selection).map((tool) => tool.name);
-const MISSION = [
-  "getJob",
-  "getJobs",
-  "createJob",
-  "getBuild",
-  "triggerBuild",
-  "getBuildLog",
-  "cancelQueueItem",
-];
 
 describe("tool selection", () => {
   it("offers the core tools by default", () => {
-    expect(names({ readOnly: false, exclude: [] })).toEqual(expect.arrayContaining(MISSION));
+    expect(names({ readOnly: false, exclude: [] })).toEqual(expect.arrayContaining([...MISSION_TOOLS]));
     expect(names({ readOnly: false, exclude: [] })).toEqual(
       allTools.filter((tool) => tool.core).map((tool) => tool.name),
     );
