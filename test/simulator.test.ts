@@ -117,6 +117,36 @@ describe("JenkinsSimulator (default world)", () => {
     await sim.close();
   });
 
+  describe("item names", () => {
+    it.each([
+      ["job/OPS/job/Nightly/api/json?tree=fullName", "ops/nightly"],
+      // Java's case-insensitive order: ſ is s, ı is i (Character.toUpperCase of each is S, I).
+      ["job/op%C5%BF/job/n%C4%B1ghtly/api/json?tree=fullName", "ops/nightly"],
+      ["job/mb/job/FEATURE%252flogin/api/json?tree=fullName", "mb/feature%2Flogin"],
+    ])("finds %s as Jenkins does, answering its own spelling", async (path, fullName) => {
+      const res = await call(sim, path);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ _class: expect.any(String), fullName });
+    });
+
+    it("tells ß from ss, as Java's order does", async () => {
+      sim.world.addJob("straße", { kind: "freestyle" });
+      expect((await call(sim, "job/STRASSE/api/json")).status).toBe(404);
+      expect((await call(sim, "job/STRA%C3%9FE/api/json")).status).toBe(200);
+    });
+
+    it("names the job of a queue item by its full name", async () => {
+      const admin = { userId: SIMULATOR_USERS.admin.id, userName: SIMULATOR_USERS.admin.fullName };
+      const { item } = sim.world.schedule(sim.world.getJob(SEED_JOBS.api), null, admin, 3_600_000);
+      const res = await call(sim, `queue/item/${item.id}/api/json?tree=task[fullName,url]`);
+      expect(((await res.json()) as { task: unknown }).task).toEqual({
+        _class: expect.any(String),
+        fullName: SEED_JOBS.api,
+        url: `${sim.url}job/team/job/backend/job/api/`,
+      });
+    });
+  });
+
   describe("identity, auth and headers", () => {
     it("serves the root object with X-Jenkins", async () => {
       const res = await call(sim, "api/json");

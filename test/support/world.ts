@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { buildFooter, buildHeader, buildStepLines } from "./build-logs.js";
+import { compareIgnoreCase, ignoreCaseKey } from "./java-strings.js";
 import { GrowingLog, type LogSource } from "./logs.js";
 
 export type Result = "SUCCESS" | "UNSTABLE" | "FAILURE" | "NOT_BUILT" | "ABORTED";
@@ -132,22 +133,25 @@ export function rawEncode(name: string): string {
   ).join("");
 }
 
-/** Items of a folder or of Jenkins itself, looked up case-insensitively and listed sorted, like Jenkins. */
+/**
+ * Items of a folder or of Jenkins itself, looked up and listed in Java's case-insensitive order, as
+ * Jenkins' item maps are (`ſ` is `s`, `ı` and `İ` are `i`).
+ */
 export class ItemGroup {
   private readonly byName = new Map<string, Item>();
   private sorted: Item[] | null = null;
 
   get(name: string): Item | undefined {
-    return this.byName.get(name.toLowerCase());
+    return this.byName.get(ignoreCaseKey(name));
   }
 
   add(item: Item): void {
-    this.byName.set(item.name.toLowerCase(), item);
+    this.byName.set(ignoreCaseKey(item.name), item);
     this.sorted = null;
   }
 
   remove(item: Item): void {
-    this.byName.delete(item.name.toLowerCase());
+    this.byName.delete(ignoreCaseKey(item.name));
     this.sorted = null;
   }
 
@@ -155,12 +159,6 @@ export class ItemGroup {
     this.sorted ??= [...this.byName.values()].sort((a, b) => compareIgnoreCase(a.name, b.name));
     return this.sorted;
   }
-}
-
-function compareIgnoreCase(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export abstract class Item {
