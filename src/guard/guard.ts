@@ -6,12 +6,17 @@ type Allowed = Extract<Decision, { allowed: true }>;
 
 import { RateLimiter } from "./rate.js";
 
-/** A call the policy refused: changes nothing, sends nothing to Jenkins, names its rule. */
+/**
+ * A call the policy refused: changes nothing and names its rule. Nothing of the job was read: at
+ * most the request that learns its canonical name, whose answer is the name alone.
+ */
 export class PolicyDenied extends Error {
   override name = "PolicyDenied";
   constructor(
     message: string,
     readonly rule: string | null,
+    /** The name the decision was made on, for the audit trail. */
+    readonly job?: string,
   ) {
     super(message);
   }
@@ -51,9 +56,18 @@ export class Guard {
     this.masker = new SecretMasker(policy?.maskPatterns ?? []);
   }
 
-  /** The policy's decision alone, before anything is sent: throws when it refuses. */
-  check(client: string, action: Action, job: string): void {
-    this.decide(client, action, job);
+  /**
+   * The policy's decision alone, before anything is sent: throws when it refuses. `null` is a job
+   * Jenkins did not name (a queue item of no job): a policy decides nothing on it, so refuses it.
+   */
+  check(client: string, action: Action, job: string | null): void {
+    if (job === null && this.policy) {
+      throw new PolicyDenied(
+        `Refused by policy: Jenkins does not say which job this belongs to, so no rule can allow ${action} on it.`,
+        null,
+      );
+    }
+    if (job !== null) this.decide(client, action, job);
   }
 
   /** Resolves with the deciding rule's name when the call may go ahead; throws when it may not. */
@@ -77,15 +91,23 @@ export class Guard {
     const decision = this.policy?.decide(client, action, job);
     if (decision && !decision.allowed) {
       throw new PolicyDenied(
-        `Refused by policy: ${decision.reason}. Nothing was sent to Jenkins.`,
+        `Refused by policy: ${decision.reason}; nothing was read or changed.`,
         decision.rule,
+        job,
       );
     }
     return decision;
   }
 
-  mayList(client: string, fullName: string): boolean {
-    return this.policy ? this.policy.mayList(client, fullName) : true;
+  /** Whether the client may read a job Jenkins named (null: none, which no policy allows). */
+  mayRead(client: string, job: string | null): boolean {
+    if (!this.policy) return true;
+    return job !== null && this.policy.decide(client, "read", job).allowed;
+  }
+
+  /** Whether a listing may show the item: see Policy.mayList. */
+  mayList(client: string, fullName: string, container: boolean): boolean {
+    return this.policy ? this.policy.mayList(client, fullName, container) : true;
   }
 
   private async confirm(request: AccessRequest, rule: string, confirm: Confirmer): Promise<void> {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { isMap, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../config.js";
-import { globMatches, type JobGlob, mayContainMatches, parseGlob } from "./globs.js";
+import { JobGlob, someNameInside } from "./globs.js";
 
 /** What a tool call does to Jenkins, as policies name it. */
 export const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
@@ -74,14 +74,14 @@ export class Policy {
   readonly maskPatterns: RegExp[];
 
   constructor(file: PolicyFile) {
-    this.rules = file.rules.map((rule) => ({ ...rule, globs: rule.jobs.map(parseGlob) }));
+    this.rules = file.rules.map((rule) => ({ ...rule, globs: rule.jobs.map((glob) => new JobGlob(glob)) }));
     this.unconfirmable = file.unconfirmable;
     this.maskPatterns = file.maskPatterns.map((pattern) => new RegExp(pattern, "g"));
   }
 
   decide(client: string, action: Action, jobFullName: string): Decision {
     for (const rule of this.rules) {
-      if (!namesClient(rule, client) || !rule.globs.some((glob) => globMatches(glob, jobFullName))) continue;
+      if (!namesClient(rule, client) || !rule.globs.some((glob) => glob.matches(jobFullName))) continue;
       if (rule.deny.includes(action)) {
         return {
           allowed: false,
@@ -105,15 +105,24 @@ export class Policy {
     };
   }
 
-  /** Whether a listing should show `fullName`: the client may read it or something inside it. */
-  mayList(client: string, fullName: string): boolean {
+  /**
+   * Whether a listing may show an item: the client may read it, or it is a folder holding some name
+   * the client may read under the first-match rules (so an earlier deny rule hides what a later
+   * broad allow would otherwise show).
+   */
+  mayList(client: string, fullName: string, container: boolean): boolean {
     if (this.decide(client, "read", fullName).allowed) return true;
-    return this.rules.some(
-      (rule) =>
-        namesClient(rule, client) &&
-        rule.allow.includes("read") &&
-        rule.globs.some((glob) => mayContainMatches(glob, fullName)),
-    );
+    return container && this.mayReadInside(client, fullName);
+  }
+
+  private mayReadInside(client: string, folder: string): boolean {
+    const denied: JobGlob[] = [];
+    for (const rule of this.rules) {
+      if (!namesClient(rule, client)) continue;
+      if (rule.deny.includes("read")) denied.push(...rule.globs);
+      else if (rule.allow.includes("read") && someNameInside(folder, rule.globs, denied)) return true;
+    }
+    return false;
   }
 
   /** The Jenkins identity a client acts as, when a rule names one. */
@@ -158,8 +167,11 @@ export function parsePolicy(text: string, source = "policy"): Policy {
   const parsed = policySchema.safeParse(document.toJS());
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
-      const line = lineOf(document, lineCounter, issue.path);
-      const where = issue.path.length ? ` (${issue.path.join(".")})` : "";
+      // An unknown key is reported at its own line, not at the start of the map it sits in.
+      const path =
+        issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+      const line = lineOf(document, lineCounter, path);
+      const where = path.length ? ` (${path.join(".")})` : "";
       return `${source} line ${line}${where}: ${issue.message}`;
     });
     throw new ConfigError(problems.join("; "));
@@ -182,13 +194,15 @@ function checkRules(
         `${at("confirm")}: rule "${rule.name}" confirms ${unconfirmable.join(", ")} without allowing it`,
       );
     }
-    for (const glob of rule.jobs) {
+    rule.jobs.forEach((glob, globIndex) => {
       try {
-        parseGlob(glob);
+        new JobGlob(glob);
       } catch (error) {
-        throw new ConfigError(`${at("jobs")}: ${(error as Error).message}`);
+        throw new ConfigError(
+          `${source} line ${lineOf(document, lines, ["rules", index, "jobs", globIndex])}: ${(error as Error).message}`,
+        );
       }
-    }
+    });
   });
   file.maskPatterns.forEach((pattern, index) => {
     try {
@@ -201,16 +215,22 @@ function checkRules(
   });
 }
 
-/** The line of the deepest node of `path` that exists in the document. */
+/**
+ * The line of the deepest part of `path` that exists in the document: a map entry's own key (a
+ * misspelt key is reported where it is written), or a list item.
+ */
 function lineOf(document: ReturnType<typeof parseDocument>, lines: LineCounter, path: PropertyKey[]): number {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = document.getIn(path.slice(0, depth) as Array<string | number>, true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
-    if (depth === 0 && isMap(document.contents) && document.contents.range) {
-      return lines.linePos(document.contents.range[0]).line;
-    }
+  for (let depth = path.length; depth >= 1; depth--) {
+    const parent = document.getIn(path.slice(0, depth - 1) as Array<string | number>, true);
+    const key = path[depth - 1];
+    const node = isMap(parent)
+      ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key
+      : isSeq(parent) && typeof key === "number"
+        ? parent.items[key]
+        : undefined;
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return lines.linePos(range[0]).line;
   }
-  return 1;
+  const start = isMap(document.contents) ? document.contents.range?.[0] : undefined;
+  return start === undefined ? 1 : lines.linePos(start).line;
 }

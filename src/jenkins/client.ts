@@ -8,6 +8,7 @@ import {
   CHILDREN_COUNTED,
   type Job,
   type JobEntry,
+  type JobType,
   jobType,
   type QueueItem,
   type RawBuild,
@@ -20,6 +21,7 @@ import {
   toJobEntry,
   toQueueItem,
 } from "./model.js";
+import { foldName } from "./names.js";
 import {
   type BuildRef,
   branchCandidates,
@@ -60,6 +62,12 @@ import { type JobTree, TreeCache, toJobTree, treeQuery } from "./tree.js";
 
 export interface ServerInfo {
   version: string;
+}
+
+/** An item as `resolveJob` names it: its canonical path, and what kind of item it is. */
+export interface ResolvedJob {
+  path: JobPath;
+  type: JobType;
 }
 
 export interface JobPage {
@@ -103,15 +111,17 @@ export type InputAnswer =
 export interface JenkinsClient {
   readonly baseUrl: string;
   serverInfo(signal?: AbortSignal): Promise<ServerInfo>;
+  /**
+   * The item's full name as Jenkins spells it, from the smallest request that learns it (`tree=
+   * _class,fullName`): any case of it, or a decoded branch name (`mb/feature/login`). Every other method
+   * takes names in this form, so a decision made on it is a decision on what the request touches.
+   */
+  resolveJob(path: JobPath, signal?: AbortSignal): Promise<ResolvedJob>;
   getJob(path: JobPath, signal?: AbortSignal): Promise<Job>;
   listJobs(parent: JobPath | undefined, skip: number, limit: number, signal?: AbortSignal): Promise<JobPage>;
   getBuild(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<Build & { jobFullName: string }>;
-  /** The build number a permalink points at now, and whether it runs. */
-  resolveBuild(
-    path: JobPath,
-    build: BuildRef,
-    signal?: AbortSignal,
-  ): Promise<{ jobPath: JobPath; number: number }>;
+  /** The build number a permalink points at now (a number is itself). */
+  buildNumber(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number>;
   /** The last `lines` lines; with `maxChars`, only as many as fit in about that many characters. */
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage>;
   logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage>;
@@ -173,19 +183,25 @@ const BUILD_TREE = [
 ].join(",");
 
 const QUEUE_TREE =
-  "_class,id,why,blocked,buildable,stuck,cancelled,inQueueSince,task[name,url],executable[number,url]";
+  "_class,id,why,blocked,buildable,stuck,cancelled,inQueueSince,task[fullName,url],executable[number,url]";
 
 const BUILD_SUMMARY_TREE = "number,url,result,building,timestamp,duration,actions[causes[shortDescription]]";
 
 const STOP_ACTIONS: Record<StopSignal, string> = { stop: "stopping", term: "terminating", kill: "killing" };
 
-/** A cap on remembered multibranch spellings (`mb/feature/login` → `mb/feature%2Flogin`). */
-const ALIAS_CACHE_SIZE = 500;
+/**
+ * Spellings whose canonical name is remembered, and for how long. A stale entry is safe: requests
+ * go to the canonical name the policy decided on, so an item renamed since answers 404, and one
+ * recreated under another case is the same name to Jenkins. It only bounds how long an answer may
+ * show an item's old spelling.
+ */
+const CANONICAL_CACHE_SIZE = 1000;
+const CANONICAL_TTL_MS = 5 * 60_000;
 
 export class HttpJenkinsClient implements JenkinsClient {
   private readonly http: JenkinsHttp;
   private readonly logs: LogReader;
-  private readonly aliases = new Map<string, JobPath>();
+  private readonly canonical = new Map<string, { job: ResolvedJob; expires: number }>();
   private readonly trees = new TreeCache();
 
   constructor(config: JenkinsConfig, observer?: HttpObserver) {
@@ -217,17 +233,15 @@ export class HttpJenkinsClient implements JenkinsClient {
     return { version: String(response.headers["x-jenkins"]) };
   }
 
-  getJob(path: JobPath, signal?: AbortSignal): Promise<Job> {
-    return this.onJob(path, async (jobPath) =>
-      toJob(
-        await this.http.json<RawJob>({
-          path: `${jobUrlPath(jobPath)}api/json`,
-          query: { tree: JOB_TREE },
-          action: `reading job ${formatJobPath(jobPath)}`,
-          notFound: jobNotFound(jobPath),
-          signal,
-        }),
-      ),
+  async getJob(jobPath: JobPath, signal?: AbortSignal): Promise<Job> {
+    return toJob(
+      await this.http.json<RawJob>({
+        path: `${jobUrlPath(jobPath)}api/json`,
+        query: { tree: JOB_TREE },
+        action: `reading job ${formatJobPath(jobPath)}`,
+        notFound: jobNotFound(jobPath),
+        signal,
+      }),
     );
   }
 
@@ -251,81 +265,71 @@ export class HttpJenkinsClient implements JenkinsClient {
       const jobs = (raw.jobs ?? []).map((job) => toJobEntry(job, parentName));
       return { jobs: jobs.slice(0, limit), hasMore: jobs.length > limit };
     };
-    return parent ? this.onJob(parent, list) : list(undefined);
+    return list(parent);
   }
 
-  getBuild(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<Build & { jobFullName: string }> {
-    return this.onJob(path, async (jobPath) => {
-      const raw = await this.http.json<RawBuild>({
-        path: `${jobUrlPath(jobPath)}${build}/api/json`,
-        query: { tree: BUILD_TREE },
-        action: `reading build ${describeBuild(jobPath, build)}`,
-        notFound: buildNotFound(jobPath, build),
-        signal,
-      });
-      return { jobFullName: formatJobPath(jobPath), ...toBuild(raw) };
-    });
-  }
-
-  resolveBuild(
-    path: JobPath,
+  async getBuild(
+    jobPath: JobPath,
     build: BuildRef,
     signal?: AbortSignal,
-  ): Promise<{ jobPath: JobPath; number: number }> {
-    return this.onJob(path, async (jobPath) => {
-      if (typeof build === "number") return { jobPath, number: build };
-      const raw = await this.http.json<{ number: number }>({
-        path: `${jobUrlPath(jobPath)}${build}/api/json`,
-        query: { tree: "number" },
-        action: `reading build ${describeBuild(jobPath, build)}`,
-        notFound: buildNotFound(jobPath, build),
-        signal,
-      });
-      return { jobPath, number: raw.number };
+  ): Promise<Build & { jobFullName: string }> {
+    const raw = await this.http.json<RawBuild>({
+      path: `${jobUrlPath(jobPath)}${build}/api/json`,
+      query: { tree: BUILD_TREE },
+      action: `reading build ${describeBuild(jobPath, build)}`,
+      notFound: buildNotFound(jobPath, build),
+      signal,
     });
+    return { jobFullName: formatJobPath(jobPath), ...toBuild(raw) };
+  }
+
+  async buildNumber(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number> {
+    if (typeof build === "number") return build;
+    const raw = await this.http.json<{ number: number }>({
+      path: `${jobUrlPath(jobPath)}${build}/api/json`,
+      query: { tree: "number" },
+      action: `reading build ${describeBuild(jobPath, build)}`,
+      notFound: buildNotFound(jobPath, build),
+      signal,
+    });
+    return raw.number;
   }
 
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {
-    return this.onJob(request.path, (jobPath) =>
-      this.logs.tail(logTarget(jobPath, request), pageSize(request)),
-    );
+    return this.logs.tail(logTarget(request.path, request), pageSize(request));
   }
 
   logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage> {
-    return this.onJob(request.path, (jobPath) =>
-      this.logs.forward(logTarget(jobPath, request), request.position, pageSize(request)),
-    );
+    return this.logs.forward(logTarget(request.path, request), request.position, pageSize(request));
   }
 
-  triggerBuild(
-    path: JobPath,
+  async triggerBuild(
+    jobPath: JobPath,
     parameters: URLSearchParams | undefined,
     signal?: AbortSignal,
   ): Promise<TriggerResult> {
-    return this.onJob(path, async (jobPath) => {
-      const response = await this.http.send({
-        method: "POST",
-        path: `${jobUrlPath(jobPath)}${parameters ? "buildWithParameters" : "build"}`,
-        ...(parameters
-          ? { body: parameters.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }
-          : {}),
-        accept: [303],
-        action: `triggering ${formatJobPath(jobPath)}`,
-        notFound: jobNotFound(jobPath),
-        mutating: true,
-        signal,
-      });
-      await response.body.dump();
-      const location = String(response.headers.location ?? "");
-      const id = /\/queue\/item\/(\d+)\/?$/.exec(location)?.[1];
-      if (!id) {
-        throw new JenkinsError(
-          "unexpected",
-          `Jenkins accepted the trigger of ${formatJobPath(jobPath)} but did not say which queue item it made; check the job with getJob before triggering again.`,
-        );
-      }
-      return { queueItemId: Number(id), queueUrl: new URL(location, this.http.baseUrl).href };
+    const response = await this.http.send({
+      method: "POST",
+      path: `${jobUrlPath(jobPath)}${parameters ? "buildWithParameters" : "build"}`,
+      ...(parameters
+        ? { body: parameters.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }
+        : {}),
+      accept: [303],
+      action: `triggering ${formatJobPath(jobPath)}`,
+      notFound: jobNotFound(jobPath),
+      mutating: true,
+      signal,
     });
+    await response.body.dump();
+    const location = String(response.headers.location ?? "");
+    const id = /\/queue\/item\/(\d+)\/?$/.exec(location)?.[1];
+    if (!id) {
+      throw new JenkinsError(
+        "unexpected",
+        `Jenkins accepted the trigger of ${formatJobPath(jobPath)} but did not say which queue item it made; check the job with getJob before triggering again.`,
+      );
+    }
+    return { queueItemId: Number(id), queueUrl: new URL(location, this.http.baseUrl).href };
   }
 
   async getQueueItem(id: number, signal?: AbortSignal): Promise<QueueItem> {
@@ -394,18 +398,16 @@ export class HttpJenkinsClient implements JenkinsClient {
       });
       await response.body.dump();
     };
-    await (parent ? this.onJob(parent, create) : create(undefined));
+    await create(parent);
   }
 
-  getConfigXml(path: JobPath, signal?: AbortSignal): Promise<string> {
-    return this.onJob(path, (jobPath) =>
-      this.http.text({
-        path: `${jobUrlPath(jobPath)}config.xml`,
-        action: `reading the configuration of ${formatJobPath(jobPath)}`,
-        notFound: jobNotFound(jobPath),
-        signal,
-      }),
-    );
+  getConfigXml(jobPath: JobPath, signal?: AbortSignal): Promise<string> {
+    return this.http.text({
+      path: `${jobUrlPath(jobPath)}config.xml`,
+      action: `reading the configuration of ${formatJobPath(jobPath)}`,
+      notFound: jobNotFound(jobPath),
+      signal,
+    });
   }
 
   jobTree(parent: JobPath | undefined): Promise<JobTree> {
@@ -421,33 +423,31 @@ export class HttpJenkinsClient implements JenkinsClient {
       return toJobTree(raw);
     };
     if (!parent) return this.trees.get("", read(undefined));
-    return this.trees.get(formatJobPath(parent), () => this.onJob(parent, (container) => read(container)()));
+    return this.trees.get(formatJobPath(parent), read(parent));
   }
 
-  listBuilds(path: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory> {
-    return this.onJob(path, async (jobPath) => {
-      const raw = await this.http.json<
-        RawJob & { builds?: RawBuildSummary[]; firstBuild?: { number: number } | null }
-      >({
-        path: `${jobUrlPath(jobPath)}api/json`,
-        query: { tree: `_class,fullName,firstBuild[number],builds[${BUILD_SUMMARY_TREE}]{0,${limit}}` },
-        action: `listing the builds of ${formatJobPath(jobPath)}`,
-        notFound: jobNotFound(jobPath),
-        signal,
-      });
-      if (raw.builds === undefined) {
-        throw new InvalidInputError(
-          `"${formatJobPath(jobPath)}" is a ${jobType(raw._class)}, which has no builds of its own: find its jobs with searchJobs or getJobs.`,
-        );
-      }
-      const builds = raw.builds.map(toBuildSummary);
-      const oldest = builds.at(-1)?.number;
-      return {
-        jobFullName: raw.fullName ?? formatJobPath(jobPath),
-        builds,
-        hasMore: oldest !== undefined && (raw.firstBuild?.number ?? oldest) < oldest,
-      };
+  async listBuilds(jobPath: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory> {
+    const raw = await this.http.json<
+      RawJob & { builds?: RawBuildSummary[]; firstBuild?: { number: number } | null }
+    >({
+      path: `${jobUrlPath(jobPath)}api/json`,
+      query: { tree: `_class,fullName,firstBuild[number],builds[${BUILD_SUMMARY_TREE}]{0,${limit}}` },
+      action: `listing the builds of ${formatJobPath(jobPath)}`,
+      notFound: jobNotFound(jobPath),
+      signal,
     });
+    if (raw.builds === undefined) {
+      throw new InvalidInputError(
+        `"${formatJobPath(jobPath)}" is a ${jobType(raw._class)}, which has no builds of its own: find its jobs with searchJobs or getJobs.`,
+      );
+    }
+    const builds = raw.builds.map(toBuildSummary);
+    const oldest = builds.at(-1)?.number;
+    return {
+      jobFullName: raw.fullName ?? formatJobPath(jobPath),
+      builds,
+      hasMore: oldest !== undefined && (raw.firstBuild?.number ?? oldest) < oldest,
+    };
   }
 
   async listQueue(signal?: AbortSignal): Promise<QueueItem[]> {
@@ -460,69 +460,61 @@ export class HttpJenkinsClient implements JenkinsClient {
     return (raw.items ?? []).map(toQueueItem);
   }
 
-  stopBuild(path: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void> {
-    return this.onJob(path, async (jobPath) => {
-      const response = await this.http.send({
-        method: "POST",
-        path: `${jobUrlPath(jobPath)}${build}/${how}`,
-        // Jenkins answers with a redirect back to the page the request came from.
-        accept: [302, 303],
-        action: `${STOP_ACTIONS[how]} ${describeBuild(jobPath, build)}`,
-        notFound:
-          how === "stop"
-            ? buildNotFound(jobPath, build)
-            : `${describeBuild(jobPath, build)} has no /${how}: only pipeline builds can be forced to end`,
-        mutating: true,
-        signal,
-      });
-      await response.body.dump();
+  async stopBuild(jobPath: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void> {
+    const response = await this.http.send({
+      method: "POST",
+      path: `${jobUrlPath(jobPath)}${build}/${how}`,
+      // Jenkins answers with a redirect back to the page the request came from.
+      accept: [302, 303],
+      action: `${STOP_ACTIONS[how]} ${describeBuild(jobPath, build)}`,
+      notFound:
+        how === "stop"
+          ? buildNotFound(jobPath, build)
+          : `${describeBuild(jobPath, build)} has no /${how}: only pipeline builds can be forced to end`,
+      mutating: true,
+      signal,
     });
+    await response.body.dump();
   }
 
-  testReport(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport> {
-    return this.onJob(path, async (jobPath) =>
-      toTestReport(
-        await this.http.json<RawTestReport>({
-          path: `${jobUrlPath(jobPath)}${build}/testReport/api/json`,
-          query: { tree: TEST_REPORT_TREE },
-          action: `reading the test results of ${describeBuild(jobPath, build)}`,
-          notFound: `${describeBuild(jobPath, build)} has no test results: it published no JUnit report (or the build does not exist)`,
-          signal,
-        }),
-      ),
+  async testReport(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport> {
+    return toTestReport(
+      await this.http.json<RawTestReport>({
+        path: `${jobUrlPath(jobPath)}${build}/testReport/api/json`,
+        query: { tree: TEST_REPORT_TREE },
+        action: `reading the test results of ${describeBuild(jobPath, build)}`,
+        notFound: `${describeBuild(jobPath, build)} has no test results: it published no JUnit report (or the build does not exist)`,
+        signal,
+      }),
     );
   }
 
-  pipelineRun(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun> {
-    return this.onJob(path, async (jobPath) =>
-      toPipelineRun(
-        await this.http.json<RawRunExt>({
-          path: `${jobUrlPath(jobPath)}${build}/wfapi/describe`,
-          action: `reading the stages of ${describeBuild(jobPath, build)}`,
-          notFound: notAPipeline(jobPath, build),
-          // The stage view's REST API answers plain JSON, without Jenkins' headers.
-          requireJenkinsHeader: false,
-          signal,
-        }),
-      ),
-    );
-  }
-
-  pendingInputs(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]> {
-    return this.onJob(path, async (jobPath) => {
-      const raw = await this.http.json<RawPendingInput[] | null>({
-        path: `${jobUrlPath(jobPath)}${build}/wfapi/pendingInputActions`,
-        action: `reading the inputs waiting in ${describeBuild(jobPath, build)}`,
+  async pipelineRun(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun> {
+    return toPipelineRun(
+      await this.http.json<RawRunExt>({
+        path: `${jobUrlPath(jobPath)}${build}/wfapi/describe`,
+        action: `reading the stages of ${describeBuild(jobPath, build)}`,
         notFound: notAPipeline(jobPath, build),
+        // The stage view's REST API answers plain JSON, without Jenkins' headers.
         requireJenkinsHeader: false,
         signal,
-      });
-      return (raw ?? []).map(toPendingInput);
-    });
+      }),
+    );
   }
 
-  answerInput(
-    path: JobPath,
+  async pendingInputs(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]> {
+    const raw = await this.http.json<RawPendingInput[] | null>({
+      path: `${jobUrlPath(jobPath)}${build}/wfapi/pendingInputActions`,
+      action: `reading the inputs waiting in ${describeBuild(jobPath, build)}`,
+      notFound: notAPipeline(jobPath, build),
+      requireJenkinsHeader: false,
+      signal,
+    });
+    return (raw ?? []).map(toPendingInput);
+  }
+
+  async answerInput(
+    jobPath: JobPath,
     build: BuildRef,
     inputId: string,
     answer: InputAnswer,
@@ -530,34 +522,30 @@ export class HttpJenkinsClient implements JenkinsClient {
   ): Promise<void> {
     const parameters = answer.action === "proceed" ? (answer.parameters ?? []) : [];
     const verb = answer.action === "abort" ? "abort" : parameters.length > 0 ? "proceed" : "proceedEmpty";
-    return this.onJob(path, async (jobPath) => {
-      const response = await this.http.send({
-        method: "POST",
-        path: `${jobUrlPath(jobPath)}${build}/input/${encodeURIComponent(inputId)}/${verb}`,
-        // InputStepExecution reads the values from Stapler's `json` form field, as its own form sends them.
-        ...(verb === "proceed"
-          ? {
-              body: new URLSearchParams({ json: JSON.stringify({ parameter: parameters }) }).toString(),
-              headers: { "content-type": "application/x-www-form-urlencoded" },
-            }
-          : {}),
-        accept: [302, 303],
-        action: `${answer.action === "abort" ? "aborting" : "approving"} input "${inputId}" of ${describeBuild(jobPath, build)}`,
-        notFound: `Input "${inputId}" of ${describeBuild(jobPath, build)} is not waiting: it was answered already, or never existed; list the waiting ones with getPendingInputs`,
-        mutating: true,
-        signal,
-      });
-      await response.body.dump();
+    const response = await this.http.send({
+      method: "POST",
+      path: `${jobUrlPath(jobPath)}${build}/input/${encodeURIComponent(inputId)}/${verb}`,
+      // InputStepExecution reads the values from Stapler's `json` form field, as its own form sends them.
+      ...(verb === "proceed"
+        ? {
+            body: new URLSearchParams({ json: JSON.stringify({ parameter: parameters }) }).toString(),
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+          }
+        : {}),
+      accept: [302, 303],
+      action: `${answer.action === "abort" ? "aborting" : "approving"} input "${inputId}" of ${describeBuild(jobPath, build)}`,
+      notFound: `Input "${inputId}" of ${describeBuild(jobPath, build)} is not waiting: it was answered already, or never existed; list the waiting ones with getPendingInputs`,
+      mutating: true,
+      signal,
     });
+    await response.body.dump();
   }
 
   scanLog(
     request: BuildLogRequest & { building: boolean },
     consume: (lines: string[]) => boolean,
   ): Promise<boolean> {
-    return this.onJob(request.path, (jobPath) =>
-      this.logs.scan(logTarget(jobPath, request), request.building, consume),
-    );
+    return this.logs.scan(logTarget(request.path, request), request.building, consume);
   }
 
   async whoAmI(signal?: AbortSignal): Promise<WhoAmI> {
@@ -596,31 +584,53 @@ export class HttpJenkinsClient implements JenkinsClient {
     return toServerStatus(info.version, root, queue, nodes);
   }
 
-  /**
-   * Runs `operation` on the job as named; when Jenkins has no such job and a parent is a
-   * multibranch project, runs it again on the branch the rest of the name spells
-   * (`mb/feature/login` → branch item `feature%2Flogin`).
-   */
-  private async onJob<T>(path: JobPath, operation: (path: JobPath) => Promise<T>): Promise<T> {
-    const known = this.aliases.get(formatJobPath(path));
+  async resolveJob(path: JobPath, signal?: AbortSignal): Promise<ResolvedJob> {
+    const key = foldName(formatJobPath(path));
+    const known = this.canonical.get(key);
+    if (known && known.expires > Date.now()) return known.job;
+    let canonical: ResolvedJob;
     try {
-      return await operation(known ?? path);
+      canonical = await this.readFullName(path, signal);
     } catch (error) {
-      if (known || !(error instanceof JenkinsError && error.kind === "notFound")) throw error;
-      const branch = await this.findBranch(path);
+      if (!(error instanceof JenkinsError && error.kind === "notFound")) throw error;
+      const branch = await this.findBranch(path, signal);
       if (!branch) throw error;
-      this.remember(path, branch);
-      return operation(branch);
+      canonical = await this.readFullName(branch, signal);
     }
+    this.remember(key, canonical);
+    return canonical;
   }
 
-  private async findBranch(path: JobPath): Promise<JobPath | undefined> {
+  /** The smallest read that names an item: its full name and class, nothing else. */
+  private async readFullName(path: JobPath, signal?: AbortSignal): Promise<ResolvedJob> {
+    const raw = await this.http.json<{ _class?: string; fullName?: string }>({
+      path: `${jobUrlPath(path)}api/json`,
+      query: { tree: "_class,fullName" },
+      action: `reading job ${formatJobPath(path)}`,
+      notFound: jobNotFound(path),
+      signal,
+    });
+    if (!raw.fullName) {
+      throw new JenkinsError(
+        "unexpected",
+        `Jenkins answered for "${formatJobPath(path)}" without the item's full name; is the URL a Jenkins controller?`,
+      );
+    }
+    return { path: raw.fullName.split("/"), type: jobType(raw._class) };
+  }
+
+  /**
+   * The branch a decoded multibranch name spells (`mb/feature/login` is branch item
+   * `feature%2Flogin` of `mb`), when a parent is a multibranch project.
+   */
+  private async findBranch(path: JobPath, signal?: AbortSignal): Promise<JobPath | undefined> {
     for (const { parent, branch } of branchCandidates(path)) {
       try {
         const raw = await this.http.json<RawJob>({
           path: `${jobUrlPath(parent)}api/json`,
           query: { tree: "_class" },
           action: `reading ${formatJobPath(parent)}`,
+          signal,
         });
         if (jobType(raw._class) === "multibranch") return [...parent, branch];
       } catch (error) {
@@ -630,12 +640,13 @@ export class HttpJenkinsClient implements JenkinsClient {
     return undefined;
   }
 
-  private remember(path: JobPath, branch: JobPath): void {
-    if (this.aliases.size >= ALIAS_CACHE_SIZE) {
-      const oldest = this.aliases.keys().next().value;
-      if (oldest !== undefined) this.aliases.delete(oldest);
+  private remember(key: string, job: ResolvedJob): void {
+    this.canonical.delete(key);
+    if (this.canonical.size >= CANONICAL_CACHE_SIZE) {
+      const oldest = this.canonical.keys().next().value;
+      if (oldest !== undefined) this.canonical.delete(oldest);
     }
-    this.aliases.set(formatJobPath(path), branch);
+    this.canonical.set(key, { job, expires: Date.now() + CANONICAL_TTL_MS });
   }
 }
 

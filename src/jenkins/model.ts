@@ -56,7 +56,7 @@ export interface RawQueueItem {
   stuck?: boolean;
   cancelled?: boolean;
   inQueueSince?: number;
-  task?: { name?: string; url?: string };
+  task?: { fullName?: string; url?: string };
   executable?: { number: number; url: string } | null;
 }
 
@@ -126,7 +126,8 @@ export interface QueueItem {
   blocked: boolean;
   stuck: boolean;
   inQueueSince: string | null;
-  taskName: string | null;
+  /** The task's full name when it is an item (a job, or a folder being indexed). */
+  taskFullName: string | null;
   taskUrl: string | null;
   build: { number: number; url: string } | null;
 }
@@ -290,7 +291,7 @@ export function toQueueItem(raw: RawQueueItem): QueueItem {
     blocked: raw.blocked ?? false,
     stuck: raw.stuck ?? false,
     inQueueSince: raw.inQueueSince ? new Date(raw.inQueueSince).toISOString() : null,
-    taskName: raw.task?.name ?? null,
+    taskFullName: raw.task?.fullName ?? null,
     taskUrl: raw.task?.url ?? null,
     build: raw.executable ? { number: raw.executable.number, url: raw.executable.url } : null,
   };

@@ -71,7 +71,10 @@ export function containerUrlPath(path: JobPath | undefined): string {
 export function jobPathFromUrl(url: string, baseUrl: string): JobPath | undefined {
   const base = new URL(baseUrl);
   const pathname = new URL(url, base).pathname;
-  const start = pathname.startsWith(base.pathname) ? base.pathname.length : pathname.indexOf("/job/") + 1;
+  // Jenkins' root URL may have a path ours lacks (a proxy maps "/" to "/jenkins/"): then the job
+  // part does not follow our base path, and the first "/job/" is where it starts.
+  const afterBase = pathname.startsWith(base.pathname) && pathname.startsWith("job/", base.pathname.length);
+  const start = afterBase ? base.pathname.length : pathname.indexOf("/job/") + 1;
   if (start === 0) return undefined;
   const rest = pathname.slice(start).split("/").filter(Boolean);
   const segments: string[] = [];

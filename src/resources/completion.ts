@@ -1,6 +1,8 @@
 import { type McpServer, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { PERMALINKS, parseJobPath } from "../jenkins/paths.js";
+import { isContainer } from "../jenkins/model.js";
+import { PERMALINKS } from "../jenkins/paths.js";
 import type { TreeItem } from "../jenkins/tree.js";
+import { type Caller, permittedJob } from "../tools/access.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
 import { rankJobs } from "../tools/search.js";
 import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
@@ -9,8 +11,6 @@ import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
 const JOB_ARGUMENTS = new Set(["fullName", "jobFullName", "job"]);
 const MAX_VALUES = 100;
 const RECENT_BUILDS = 20;
-
-type Caller = ReturnType<typeof callerOf>;
 
 /**
  * Completes job names (and a log's build number) as the user types. One handler for prompts and
@@ -32,7 +32,8 @@ export function registerCompletions(
         ProtocolErrorCode.InvalidParams,
         `Nothing to complete for ${JSON.stringify(ref)}`,
       );
-    const caller = callerOf(deps, ctx);
+    // Suggestions ask nobody: a rule that asks for confirmation suggests nothing.
+    const caller = { ...callerOf(deps, ctx), signal: ctx.mcpReq.signal, confirm: () => undefined };
     const values = await suggest(caller, argument.name, argument.value, context?.arguments ?? {}).catch(
       (error: unknown) => {
         // Suggestions are a convenience: Jenkins being unreachable must not fail the form.
@@ -64,7 +65,9 @@ function suggest(
 /** Full names that start with what was typed, shallowest first; then those matching its words. */
 async function jobNames(caller: Caller, typed: string): Promise<string[]> {
   const tree = await caller.jenkins.jobTree(undefined);
-  const items = tree.items.filter((item) => caller.guard.mayList(caller.client, item.fullName));
+  const items = tree.items.filter((item) =>
+    caller.guard.mayList(caller.client, item.fullName, isContainer(item.type)),
+  );
   const prefix = typed.toLowerCase();
   const starting = items
     .filter((item) => item.fullName.toLowerCase().startsWith(prefix))
@@ -79,8 +82,8 @@ function depth(item: TreeItem): number {
 }
 
 async function buildNumbers(caller: Caller, fullName: string, typed: string): Promise<string[]> {
-  if (!caller.guard.mayList(caller.client, fullName)) return [];
-  const history = await caller.jenkins.listBuilds(parseJobPath(fullName), RECENT_BUILDS);
+  const path = await permittedJob(caller, "read", fullName, "fullName");
+  const history = await caller.jenkins.listBuilds(path, RECENT_BUILDS, caller.signal);
   const values = [...history.builds.map((build) => String(build.number)), ...PERMALINKS];
   return values.filter((value) => value.startsWith(typed));
 }

@@ -10,7 +10,9 @@ import {
 } from "@modelcontextprotocol/server";
 import { PolicyDenied } from "../guard/guard.js";
 import { InvalidInputError, JenkinsError } from "../jenkins/errors.js";
-import { type BuildRef, formatJobPath, PERMALINKS, parseJobPath } from "../jenkins/paths.js";
+import { isContainer } from "../jenkins/model.js";
+import { type BuildRef, PERMALINKS } from "../jenkins/paths.js";
+import { type Caller, permittedJob } from "../tools/access.js";
 import { publicJob } from "../tools/jobs.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
 import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
@@ -24,8 +26,6 @@ const LOG_RESOURCE_TEMPLATE = new ResourceTemplate(LOG_TEMPLATE, { list: undefin
 const JOB_RESOURCE_TEMPLATE = new ResourceTemplate(JOB_TEMPLATE, { list: undefined });
 // No toLocaleString: the first use of Intl makes ICU's data resident, some 5 MB of RSS for good.
 const LOG_RESOURCE_DESCRIPTION = `The last ${String(LOG_RESOURCE_LINES).replace(/\B(?=(\d{3})+$)/g, ",")} lines of a build's console log, secrets masked; number is a build number or a permalink such as lastBuild`;
-
-type Caller = ReturnType<typeof callerOf> & { signal: AbortSignal };
 
 /**
  * The resource templates: a job as JSON, and the end of a build's log as text. Reads follow the
@@ -63,36 +63,31 @@ async function read(
   reader: (caller: Caller) => Promise<ReadResourceResult>,
 ): Promise<ReadResourceResult> {
   try {
-    return await reader({ ...callerOf(deps, ctx), signal: ctx.mcpReq.signal });
+    // No person can be asked during a resource read: a rule that asks for confirmation refuses.
+    return await reader({ ...callerOf(deps, ctx), signal: ctx.mcpReq.signal, confirm: () => undefined });
   } catch (error) {
     throw protocolError(error, uri.href);
   }
 }
 
 async function readJob(uri: URL, variables: Variables, caller: Caller): Promise<ReadResourceResult> {
-  const given = await authorized(caller, variable(variables, "fullName"));
-  const job = await caller.jenkins.getJob(parseJobPath(given), caller.signal);
-  if (job.fullName !== given) await authorized(caller, job.fullName);
-  const shown = publicJob(job);
-  if (shown.children)
-    shown.children = shown.children.filter((child) => caller.guard.mayList(caller.client, child.fullName));
+  const path = await permittedJob(caller, "read", variable(variables, "fullName"), "fullName");
+  const shown = publicJob(await caller.jenkins.getJob(path, caller.signal));
+  if (shown.children) {
+    shown.children = shown.children.filter((child) =>
+      caller.guard.mayList(caller.client, child.fullName, isContainer(child.type)),
+    );
+  }
   return {
     contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(shown, null, 2) }],
   };
 }
 
 async function readLog(uri: URL, variables: Variables, caller: Caller): Promise<ReadResourceResult> {
-  const given = await authorized(caller, variable(variables, "fullName"));
-  const target = await caller.jenkins.resolveBuild(
-    parseJobPath(given),
-    buildRefOf(variable(variables, "number")),
-    caller.signal,
-  );
-  const fullName = formatJobPath(target.jobPath);
-  if (fullName !== given) await authorized(caller, fullName);
+  const path = await permittedJob(caller, "read", variable(variables, "fullName"), "fullName");
   const page = await caller.jenkins.logTail({
-    path: target.jobPath,
-    build: target.number,
+    path,
+    build: buildRefOf(variable(variables, "number")),
     lines: LOG_RESOURCE_LINES,
     maxChars: LOG_RESOURCE_CHARS,
     signal: caller.signal,
@@ -102,16 +97,6 @@ async function readLog(uri: URL, variables: Variables, caller: Caller): Promise<
     : "";
   const text = caller.guard.masker.mask(`${omitted}${page.lines.join("\n")}`);
   return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
-}
-
-/** The decoded job name, once the policy lets the caller read it. */
-async function authorized(caller: Caller, fullName: string): Promise<string> {
-  const job = formatJobPath(parseJobPath(fullName));
-  await caller.guard.authorize(
-    { client: caller.client, action: "read", job, what: `read ${job}` },
-    () => undefined,
-  );
-  return job;
 }
 
 function variable(variables: Variables, name: string): string {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { JenkinsClient } from "../jenkins/client.js";
 import type { Build, Job, ParameterDefinition, QueueItem } from "../jenkins/model.js";
-import { describeBuild, formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { describeBuild, formatJobPath, type JobPath } from "../jenkins/paths.js";
 import { isSecretParameter, MASK } from "../secrets.js";
 import { readQueueItem } from "./queue.js";
 import { defineTool, ToolError } from "./registry.js";
@@ -34,11 +34,8 @@ export const getBuild = defineTool({
   inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
   outputSchema: buildSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ jobFullName, buildNumber }, { jenkins, signal, authorize, audit }) {
-    const given = formatJobPath(parseJobPath(jobFullName));
-    await authorize("read", given);
-    const build = await jenkins.getBuild(parseJobPath(given), buildRef(buildNumber), signal);
-    if (build.jobFullName !== given) await authorize("read", build.jobFullName);
+  async handler({ jobFullName, buildNumber }, { readBuild, audit }) {
+    const build = await readBuild(jobFullName, buildNumber);
     audit.done = `read build ${build.jobFullName} #${build.number}`;
     return { text: renderBuild(build), structured: build };
   },
@@ -79,12 +76,9 @@ export const triggerBuild = defineTool({
   }),
   outputSchema: triggerOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler(input, { jenkins, signal, progress, check, authorize, audit }) {
-    const path = parseJobPath(input.jobFullName);
-    // Refused by policy: refused before Jenkins hears of it.
-    check("trigger", formatJobPath(path));
-    const job = await jenkins.getJob(path, signal);
-    const jobPath = jenkins.jobPathFromUrl(job.url) ?? path;
+  async handler(input, { jenkins, signal, progress, job: permitted, authorize, audit }) {
+    const jobPath = await permitted("trigger", input.jobFullName);
+    const job = await jenkins.getJob(jobPath, signal);
     checkBuildable(job);
     const parameters = checkParameters(job, input.parameters ?? {});
     const shown = maskedParameters(job.parameters, parameters);
@@ -149,11 +143,9 @@ export const stopBuild = defineTool({
   }),
   outputSchema: stopOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async handler(input, { jenkins, signal, progress, check, authorize, audit }) {
-    const given = formatJobPath(parseJobPath(input.jobFullName));
-    // Refused by policy: refused before Jenkins hears of it.
-    check("cancel", given);
-    const build = await jenkins.getBuild(parseJobPath(given), buildRef(input.buildNumber), signal);
+  async handler(input, { jenkins, signal, progress, job: permitted, authorize, audit }) {
+    const jobPath = await permitted("cancel", input.jobFullName);
+    const build = await jenkins.getBuild(jobPath, buildRef(input.buildNumber), signal);
     const name = describeBuild([build.jobFullName], build.number);
     const result: StopOutput = {
       jobFullName: build.jobFullName,
@@ -171,7 +163,6 @@ export const stopBuild = defineTool({
       };
     }
     await authorize("cancel", build.jobFullName, `stop ${name}`);
-    const jobPath = parseJobPath(build.jobFullName);
     for (const how of input.escalate ? STOP_SIGNALS : STOP_SIGNALS.slice(0, 1)) {
       await jenkins.stopBuild(jobPath, build.number, how, signal);
       result.sent.push(how);

@@ -2,29 +2,13 @@ import { z } from "zod";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
 import type { Build } from "../jenkins/model.js";
-import { describeBuild, formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
+import { describeBuild, type JobPath, parseJobPath } from "../jenkins/paths.js";
 import { isFailing, type PipelineRun, type TestCase, type TestReport } from "../jenkins/reports.js";
 import { logResourceLink, logUri } from "../resources/uris.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
-import { buildNumber, buildRef, jobFullName } from "./schemas.js";
+import { buildNumber, jobFullName } from "./schemas.js";
 
 type BuildFacts = Build & { jobFullName: string };
-
-/** Reads a build the client may read, by the name given and by the name Jenkins answers with. */
-async function readBuild(
-  input: { jobFullName: string; buildNumber?: number | string | undefined },
-  context: ToolContext,
-): Promise<BuildFacts> {
-  const given = formatJobPath(parseJobPath(input.jobFullName));
-  await context.authorize("read", given);
-  const build = await context.jenkins.getBuild(
-    parseJobPath(given),
-    buildRef(input.buildNumber),
-    context.signal,
-  );
-  if (build.jobFullName !== given) await context.authorize("read", build.jobFullName);
-  return build;
-}
 
 /** The answer to a read that may legitimately find nothing (no stage view, no test report). */
 async function unlessMissing<T>(read: Promise<T>): Promise<T | null> {
@@ -86,7 +70,7 @@ export const getTestResults = defineTool({
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler(input, context) {
-    const build = await readBuild(input, context);
+    const build = await context.readBuild(input.jobFullName, input.buildNumber);
     const name = describeBuild([build.jobFullName], build.number);
     if (!build.tests) {
       throw new ToolError(
@@ -221,7 +205,7 @@ export const getFailureSummary = defineTool({
   outputSchema: summarySchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler(input, context) {
-    const build = await readBuild(input, context);
+    const build = await context.readBuild(input.jobFullName, input.buildNumber);
     const evidence = build.building || build.result === "SUCCESS" ? undefined : await gather(build, context);
     const summary = fitSummary(build, evidence, context.mask);
     context.audit.done = `summarized ${build.jobFullName} #${build.number} (${build.result ?? "running"})`;

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { BuildHistory } from "../jenkins/client.js";
-import { formatJobPath, parseJobPath } from "../jenkins/paths.js";
 import { defineTool } from "./registry.js";
 import { jobFullName, wholeNumber } from "./schemas.js";
 
@@ -30,11 +29,8 @@ export const getBuilds = defineTool({
     hasMore: z.boolean(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ jobFullName, limit }, { jenkins, signal, authorize, audit }) {
-    const given = formatJobPath(parseJobPath(jobFullName));
-    await authorize("read", given);
-    const history = await jenkins.listBuilds(parseJobPath(given), limit, signal);
-    if (history.jobFullName !== given) await authorize("read", history.jobFullName);
+  async handler({ jobFullName, limit }, { jenkins, signal, job, audit }) {
+    const history = await jenkins.listBuilds(await job("read", jobFullName), limit, signal);
     audit.done = `listed ${history.builds.length} builds of ${history.jobFullName}`;
     const structured = {
       jobFullName: history.jobFullName,

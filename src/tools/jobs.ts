@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Job, JobEntry, JobSummary } from "../jenkins/model.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
-import { defineTool, type ToolContext, ToolError } from "./registry.js";
+import { defineTool, ToolError } from "./registry.js";
 import { jobFullName, parameterSchema, wholeNumber } from "./schemas.js";
 
 const jobTypeSchema = z.enum(["freestyle", "pipeline", "folder", "multibranch", "other"]);
@@ -42,9 +42,9 @@ export const getJob = defineTool({
   inputSchema: z.object({ jobFullName }),
   outputSchema: jobSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ jobFullName }, context) {
-    const job = publicJob(await readJob(jobFullName, context));
-    if (job.children) job.children = job.children.filter((child) => context.mayList(child.fullName));
+  async handler({ jobFullName }, { readJob, mayList }) {
+    const job = publicJob(await readJob(jobFullName));
+    if (job.children) job.children = job.children.filter(mayList);
     return { text: renderJob(job), structured: job };
   },
 });
@@ -75,15 +75,13 @@ export const getJobs = defineTool({
     total: z.number().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ parentFullName, skip, limit }, { jenkins, signal, mayList, authorize, audit }) {
-    const parent = parentFullName?.trim() ? parseJobPath(parentFullName, "parentFullName") : undefined;
-    // A folder may be listed when the client may read something inside it.
-    if (parent && !mayList(formatJobPath(parent))) await authorize("read", formatJobPath(parent));
+  async handler({ parentFullName, skip, limit }, { jenkins, signal, mayList, folder, audit }) {
+    const parent = parentFullName?.trim() ? await folder(parentFullName, "parentFullName") : undefined;
     const page = await jenkins.listJobs(parent, skip, limit, signal);
     audit.done = `listed ${parent ? formatJobPath(parent) : "the top level"}`;
     const structured = {
       parentFullName: parent ? formatJobPath(parent) : null,
-      jobs: page.jobs.filter((job) => mayList(job.fullName)),
+      jobs: page.jobs.filter(mayList),
       skip,
       limit,
       nextSkip: page.hasMore ? skip + page.jobs.length : null,
@@ -121,15 +119,18 @@ export const createJob = defineTool({
   }),
   outputSchema: z.object({ fullName: z.string(), url: z.string(), type: jobTypeSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler(input, { jenkins, signal, authorize, audit }) {
-    const path = parseJobPath(input.jobFullName);
-    const name = checkNewName(path);
-    const parent = path.length > 1 ? path.slice(0, -1) : undefined;
+  async handler(input, { jenkins, signal, job: permitted, check, authorize, audit }) {
+    const given = parseJobPath(input.jobFullName);
+    const name = checkNewName(given);
     const source = await chooseSource(input);
+    // The new name is decided on as given, then with its folder as Jenkins spells it.
+    check("create", formatJobPath(given));
+    const parent = given.length > 1 ? (await jenkins.resolveJob(given.slice(0, -1), signal)).path : undefined;
+    const path = [...(parent ?? []), name];
     const fullName = formatJobPath(path);
+    audit.job = fullName;
     if (source.kind === "copy") {
-      const from = parseJobPath(source.from, "copyFrom");
-      await authorize("read", formatJobPath(from));
+      const from = await permitted("read", source.from, "copyFrom");
       await authorize("create", fullName, `create job ${fullName} as a copy of ${formatJobPath(from)}`);
       await jenkins.copyJob(parent, name, from, signal);
     } else {
@@ -144,20 +145,6 @@ export const createJob = defineTool({
 });
 
 export const jobTools = [getJob, getJobs, createJob];
-
-/**
- * Reads a job the client may read: the policy is asked before the request, by the name given,
- * and again by the name Jenkins answers with when it differs (a decoded multibranch branch).
- */
-export async function readJob(jobFullName: string, context: ToolContext): Promise<Job> {
-  const given = formatJobPath(parseJobPath(jobFullName));
-  await context.authorize("read", given);
-  const job = await context.jenkins.getJob(parseJobPath(given), context.signal);
-  if (job.fullName !== given) await context.authorize("read", job.fullName);
-  context.audit.job = job.fullName;
-  context.audit.done = `read job ${job.fullName}`;
-  return job;
-}
 
 type Source = { kind: "xml"; xml: string } | { kind: "copy"; from: string };
 

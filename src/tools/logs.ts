@@ -65,27 +65,24 @@ export const getBuildLog = defineTool({
     nextCursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler(input, { jenkins, signal, authorize, mask, audit }) {
+  async handler(input, { jenkins, signal, job, mask, audit }) {
     if (input.limit === 0) throw new ToolError("limit must not be 0: ask for 1 to 5000 lines.");
     if (input.cursor !== undefined && input.skip !== undefined) {
       throw new ToolError("Give either skip or cursor, not both: the cursor already says where to continue.");
     }
-    const path = parseJobPath(input.jobFullName);
     const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
-    if (cursor) checkCursor(cursor, path, input.buildNumber);
     if (input.limit < 0 && (cursor || input.skip !== undefined)) {
       throw new ToolError(
         "A negative limit reads the last lines; it cannot be combined with skip or cursor.",
       );
     }
-    const given = formatJobPath(cursor ? parseJobPath(cursor.j) : path);
-    await authorize("read", given);
-    const target = cursor
-      ? { jobPath: parseJobPath(cursor.j), number: cursor.n }
-      : await jenkins.resolveBuild(path, buildRef(input.buildNumber), signal);
-    if (formatJobPath(target.jobPath) !== given) await authorize("read", formatJobPath(target.jobPath));
+    const jobPath = await job("read", input.jobFullName);
+    if (cursor) checkCursor(cursor, jobPath, input.buildNumber);
+    const number = cursor
+      ? cursor.n
+      : await jenkins.buildNumber(jobPath, buildRef(input.buildNumber), signal);
     const lines = Math.abs(input.limit);
-    const request = { path: target.jobPath, build: target.number, signal, maxChars: INLINE_LOG_CHARS };
+    const request = { path: jobPath, build: number, signal, maxChars: INLINE_LOG_CHARS };
     const page =
       cursor || input.skip !== undefined
         ? await jenkins.logForward({
@@ -94,12 +91,12 @@ export const getBuildLog = defineTool({
             position: cursor ? positionOf(cursor) : { offset: 0, skipLines: input.skip ?? 0 },
           })
         : await jenkins.logTail({ ...request, lines });
-    const structured = toOutput(formatJobPath(target.jobPath), target.number, page);
+    const structured = toOutput(formatJobPath(jobPath), number, page);
     // Builds print secrets that Jenkins' own masking missed: mask what reaches the model.
     structured.text = mask(structured.text);
-    audit.done = `read ${page.lines.length} log lines of ${structured.jobFullName} #${target.number}`;
+    audit.done = `read ${page.lines.length} log lines of ${structured.jobFullName} #${number}`;
     // Too much text for one answer: the rest is offered as a resource the client can fetch itself.
-    const links = page.cut ? [logResourceLink(structured.jobFullName, target.number)] : [];
+    const links = page.cut ? [logResourceLink(structured.jobFullName, number)] : [];
     return { text: renderLog(structured, page.cut), structured, links };
   },
 });
@@ -141,13 +138,10 @@ export const searchBuildLog = defineTool({
     stoppedBy: z.enum(["maxMatches", "timeLimit"]).nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler(input, { jenkins, signal, authorize, mask, audit }) {
+  async handler(input, { jenkins, signal, readBuild, mask, audit }) {
     // A bad regex is refused before anything is read.
     const matcher = lineMatcher(input);
-    const given = formatJobPath(parseJobPath(input.jobFullName));
-    await authorize("read", given);
-    const build = await jenkins.getBuild(parseJobPath(given), buildRef(input.buildNumber), signal);
-    if (build.jobFullName !== given) await authorize("read", build.jobFullName);
+    const build = await readBuild(input.jobFullName, input.buildNumber);
     const collector = new MatchCollector(matcher, input.maxMatches, input.contextLines);
     const deadline = Date.now() + SEARCH_TIME_LIMIT_MS;
     let timedOut = false;
@@ -226,9 +220,9 @@ function renderSearch(
   return lines.join("\n");
 }
 
-function checkCursor(cursor: Cursor, path: JobPath, build: number | string | undefined): void {
-  const sameJob = cursor.j === formatJobPath(path) || cursor.j.replace(/%2F/g, "/") === formatJobPath(path);
-  if (!sameJob || (typeof build === "number" && build !== cursor.n)) {
+/** A cursor continues the job it was given out for: its name, as Jenkins spells it, is in the cursor. */
+function checkCursor(cursor: Cursor, jobPath: JobPath, build: number | string | undefined): void {
+  if (cursor.j !== formatJobPath(jobPath) || (typeof build === "number" && build !== cursor.n)) {
     throw new ToolError(
       `This cursor belongs to ${cursor.j} #${cursor.n}; ask for that build, or drop the cursor to start reading this one.`,
     );

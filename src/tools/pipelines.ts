@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ParameterDefinition } from "../jenkins/model.js";
-import { describeBuild, formatJobPath, parseJobPath } from "../jenkins/paths.js";
+import { describeBuild, type JobPath } from "../jenkins/paths.js";
 import type { PendingInput } from "../jenkins/reports.js";
 import { checkParameters, describeParameters, maskedParameters } from "./builds.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
@@ -29,10 +29,8 @@ export const getPendingInputs = defineTool({
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler(input, context) {
-    const given = formatJobPath(parseJobPath(input.jobFullName));
-    await context.authorize("read", given);
-    const { build, inputs } = await readInputs(given, input.buildNumber, context);
-    if (build.jobFullName !== given) await context.authorize("read", build.jobFullName);
+    const jobPath = await context.job("read", input.jobFullName);
+    const { build, inputs } = await readInputs(jobPath, input.buildNumber, context);
     const name = describeBuild([build.jobFullName], build.number);
     context.audit.done = `read the inputs waiting in ${name}`;
     const structured = {
@@ -72,13 +70,11 @@ export const answerInput = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async handler(input, context) {
     const action = input.action === "proceed" ? "trigger" : "cancel";
-    const given = formatJobPath(parseJobPath(input.jobFullName));
-    // Refused by policy: refused before Jenkins hears of it.
-    context.check(action, given);
     if (input.action === "abort" && input.parameters && Object.keys(input.parameters).length > 0) {
       throw new ToolError("parameters go with proceed only: abort takes none.");
     }
-    const { build, inputs } = await readInputs(given, input.buildNumber, context);
+    const jobPath = await context.job(action, input.jobFullName);
+    const { build, inputs } = await readInputs(jobPath, input.buildNumber, context);
     const name = describeBuild([build.jobFullName], build.number);
     const waiting = findInput(inputs, input.inputId, name);
     const sent = checkParameters(
@@ -94,7 +90,7 @@ export const answerInput = defineTool({
     context.audit.parameters = shown;
     await context.authorize(action, build.jobFullName, what);
     await context.jenkins.answerInput(
-      parseJobPath(build.jobFullName),
+      jobPath,
       build.number,
       waiting.id,
       input.action === "proceed"
@@ -124,13 +120,11 @@ export const answerInput = defineTool({
 
 export const pipelineTools = [getPendingInputs, answerInput];
 
-async function readInputs(jobName: string, buildNumber: number | string, context: ToolContext) {
+async function readInputs(jobPath: JobPath, buildNumber: number | string, context: ToolContext) {
   const { jenkins, signal } = context;
-  const build = await jenkins.getBuild(parseJobPath(jobName), buildRef(buildNumber), signal);
+  const build = await jenkins.getBuild(jobPath, buildRef(buildNumber), signal);
   // A finished build waits for nothing: no need to ask the stage view.
-  const inputs = build.building
-    ? await jenkins.pendingInputs(parseJobPath(build.jobFullName), build.number, signal)
-    : [];
+  const inputs = build.building ? await jenkins.pendingInputs(jobPath, build.number, signal) : [];
   return { build, inputs };
 }
 

@@ -22,10 +22,12 @@ export const cancelQueueItem = defineTool({
     jobFullName: z.string().nullable(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async handler({ queueItemId }, { jenkins, signal, authorize, audit }) {
+  async handler({ queueItemId }, { jenkins, signal, check, authorize, audit }) {
     const item = await readQueueItem(jenkins, queueItemId, signal, UNKNOWN_ITEM);
     const jobFullName = jobNameOf(jenkins, item);
-    // Which job a queue item belongs to is known only from Jenkins: the policy is asked after that read.
+    // Which job a queue item belongs to is known only from Jenkins: the policy decides after that
+    // read and before anything of the item is told or sent.
+    check("cancel", jobFullName);
     await authorize(
       "cancel",
       jobFullName ?? `queue item ${queueItemId}`,
@@ -75,10 +77,11 @@ export const getQueueItem = defineTool({
   }),
   outputSchema: queueItemSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ queueItemId }, { jenkins, signal, authorize, audit }) {
+  async handler({ queueItemId }, { jenkins, signal, check, authorize, audit }) {
     const item = await readQueueItem(jenkins, queueItemId, signal, UNKNOWN_ITEM);
     const structured = toOutput(jenkins, item);
-    // Which job an item belongs to is known only from Jenkins: the policy is asked after that read.
+    // Which job an item belongs to is known only from Jenkins: the policy decides after that read.
+    check("read", structured.jobFullName);
     await authorize("read", structured.jobFullName ?? `queue item ${queueItemId}`);
     audit.done = `read queue item ${queueItemId}`;
     return { text: describeItem(structured), structured };
@@ -95,10 +98,10 @@ export const getQueue = defineTool({
   inputSchema: z.object({}),
   outputSchema: z.object({ items: z.array(queueItemSchema) }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler(_input, { jenkins, signal, mayList, audit }) {
+  async handler(_input, { jenkins, signal, mayRead, audit }) {
     const items = (await jenkins.listQueue(signal))
       .map((item) => toOutput(jenkins, item))
-      .filter((item) => item.jobFullName === null || mayList(item.jobFullName))
+      .filter((item) => mayRead(item.jobFullName))
       .sort((a, b) => (a.inQueueSince ?? "").localeCompare(b.inQueueSince ?? ""));
     audit.done = `listed the queue (${items.length} items)`;
     const text =
@@ -152,9 +155,14 @@ export async function readQueueItem(
   }
 }
 
+/**
+ * The full name of the job a queue item builds, as Jenkins spells it: the task's own fullName, else
+ * read from its URL (a node block of a pipeline names its build's URL); null when neither names one.
+ */
 function jobNameOf(jenkins: JenkinsClient, item: QueueItem): string | null {
+  if (item.taskFullName) return item.taskFullName;
   const path = item.taskUrl ? jenkins.jobPathFromUrl(item.taskUrl) : undefined;
-  return path ? formatJobPath(path) : item.taskName;
+  return path ? formatJobPath(path) : null;
 }
 
 function refuseIfLeft(item: QueueItem, jobFullName: string | null): void {

@@ -11,8 +11,12 @@ import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
 import { type Action, STDIO_CLIENT } from "../guard/policy.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
+import { type Build, isContainer, type Job, type JobType } from "../jenkins/model.js";
+import { formatJobPath, type JobPath } from "../jenkins/paths.js";
 import type { Logger } from "../logger.js";
+import { listableFolder, permittedJob } from "./access.js";
 import { confirmerFor, InputRequiredSignal } from "./confirm.js";
+import { buildRef } from "./schemas.js";
 
 /** What the audit line of a call says beyond its outcome; handlers fill it in as they learn it. */
 export interface AuditNote {
@@ -34,14 +38,27 @@ export interface ToolContext {
   client: string;
   audit: AuditNote;
   /**
-   * Checks the policy (and asks the person where it says so) before anything touches `job`;
-   * throws when the call may not go ahead. `what` phrases the action for the question.
+   * The job's canonical path once the policy allows `action` on it (see permittedJob): the only way
+   * a handler turns a name it was given into a path for the adapter. Sets the audit line's job.
+   */
+  job(action: Action, jobFullName: string, field?: string): Promise<JobPath>;
+  /** A folder's canonical path once the client may list it (see listableFolder). */
+  folder(folderFullName: string, field: string): Promise<JobPath>;
+  /** A job the client may read. */
+  readJob(jobFullName: string): Promise<Job>;
+  /** A build the client may read (lastBuild when no number is given). */
+  readBuild(jobFullName: string, buildNumber?: number | string): Promise<Build & { jobFullName: string }>;
+  /**
+   * Right before a write: the policy again, the person's confirmation where it asks, the rate cap.
+   * Throws when the call may not go ahead. `what` phrases the action for the question.
    */
   authorize(action: Action, job: string, what?: string): Promise<void>;
-  /** The policy's answer alone (no question, no rate count): throws when it refuses. */
-  check(action: Action, job: string): void;
-  /** Whether a listing may show this item to the client. */
-  mayList(fullName: string): boolean;
+  /** The policy's answer alone for a job Jenkins named (null: it named none), before anything is sent. */
+  check(action: Action, job: string | null): void;
+  /** Whether a listing may show this item: the client may read it, or something in it (folders). */
+  mayList(item: { fullName: string; type: JobType }): boolean;
+  /** Whether the client may read the job Jenkins named (null: it named none). */
+  mayRead(job: string | null): boolean;
   /** Masks credential shapes in text from Jenkins (logs). */
   mask(text: string): string;
 }
@@ -159,26 +176,44 @@ async function runTool(
     });
   };
   const confirm = confirmerFor(call.server, ctx);
+  const signal = ctx.mcpReq.signal;
+  const caller = { client, guard, jenkins, signal, confirm };
+  const job = async (action: Action, name: string, field?: string) => {
+    const path = await permittedJob(caller, action, name, field);
+    audit.job ??= formatJobPath(path);
+    return path;
+  };
   try {
     const result = await tool.handler(input as z.output<z.ZodObject>, {
       jenkins,
-      signal: ctx.mcpReq.signal,
+      signal,
       progress: progressReporter(ctx),
       logger,
       client,
       audit,
-      async authorize(action, job, what) {
-        audit.job ??= job;
+      job,
+      folder: (name, field) => listableFolder(caller, name, field),
+      async readJob(name) {
+        const found = await jenkins.getJob(await job("read", name), signal);
+        audit.done = `read job ${found.fullName}`;
+        return found;
+      },
+      async readBuild(name, number) {
+        return jenkins.getBuild(await job("read", name), buildRef(number), signal);
+      },
+      async authorize(action, name, what) {
+        audit.job ??= name;
         audit.rule = await guard.authorize(
-          { client, action, job, what: what ?? `${action} ${job}` },
+          { client, action, job: name, what: what ?? `${action} ${name}` },
           confirm,
         );
       },
-      check(action, job) {
-        audit.job ??= job;
-        guard.check(client, action, job);
+      check(action, name) {
+        audit.job ??= name ?? undefined;
+        guard.check(client, action, name);
       },
-      mayList: (fullName) => guard.mayList(client, fullName),
+      mayList: (item) => guard.mayList(client, item.fullName, isContainer(item.type)),
+      mayRead: (name) => guard.mayRead(client, name),
       mask: (text) => guard.masker.mask(text),
     });
     finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);
@@ -192,7 +227,10 @@ async function runTool(
   } catch (error) {
     if (error instanceof InputRequiredSignal) return error.result;
     const message = errorMessage(error);
-    if (error instanceof PolicyDenied) audit.rule = error.rule ?? undefined;
+    if (error instanceof PolicyDenied) {
+      audit.rule = error.rule ?? undefined;
+      audit.job = error.job ?? audit.job;
+    }
     finish(
       outcomeOf(error),
       `${error instanceof PolicyDenied ? "was refused" : "failed"} ${tool.name}${audit.job ? ` on ${audit.job}` : ""}: ${message}`,

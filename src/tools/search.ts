@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatJobPath, parseJobPath } from "../jenkins/paths.js";
+import { formatJobPath } from "../jenkins/paths.js";
 import type { TreeItem } from "../jenkins/tree.js";
 import { defineTool, ToolError } from "./registry.js";
 import { wholeNumber } from "./schemas.js";
@@ -78,20 +78,17 @@ export const searchJobs = defineTool({
     unexplored: z.array(z.string()),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler({ query, parentFullName, limit }, { jenkins, mayList, authorize, audit }) {
+  async handler({ query, parentFullName, limit }, { jenkins, mayList, folder, audit }) {
     if (queryWords(query).length === 0) {
       throw new ToolError('query has no words: give part of a job name, e.g. "deploy api".');
     }
-    const parent = parentFullName?.trim() ? parseJobPath(parentFullName, "parentFullName") : undefined;
+    const parent = parentFullName?.trim() ? await folder(parentFullName, "parentFullName") : undefined;
     const parentName = parent ? formatJobPath(parent) : null;
-    // A folder may be searched when the client may read something inside it.
-    if (parentName && !mayList(parentName)) await authorize("read", parentName);
     const tree = await jenkins.jobTree(parent);
-    const matches = rankJobs(
-      tree.items.filter((item) => mayList(item.fullName)),
-      query,
-    );
-    const unexplored = tree.unexplored.filter((name) => mayList(name)).slice(0, MAX_UNEXPLORED);
+    const matches = rankJobs(tree.items.filter(mayList), query);
+    const unexplored = tree.unexplored
+      .filter((fullName) => mayList({ fullName, type: "folder" }))
+      .slice(0, MAX_UNEXPLORED);
     audit.done = `searched ${parentName ?? "all jobs"} for "${query}" (${matches.length} found)`;
     if (matches.length === 0) {
       throw new ToolError(

@@ -250,11 +250,40 @@ describe("paths", () => {
   });
 
   it("addresses folders and branches under a path prefix", async () => {
-    const job = await jenkins.getJob(["mb", "feature", "login"]);
+    const { path, type } = await jenkins.resolveJob(["MB", "feature", "LOGIN"]);
+    expect({ path, type }).toEqual({ path: ["mb", "feature%2Flogin"], type: "pipeline" });
+    const job = await jenkins.getJob(path);
     expect(job.fullName).toBe("mb/feature%2Flogin");
     expect(
       sim.requests.some((request) => request.path === "/jenkins/job/mb/job/feature%252Flogin/api/json"),
     ).toBe(true);
+  });
+
+  it("learns an item's canonical name, whatever its spelling, with one small request remembered", async () => {
+    const fresh = clientFor(sim.url);
+    try {
+      for (const spelling of [
+        ["OPS", "Nightly"],
+        ["opſ", "nıghtly"],
+        ["ops", "nightly"],
+      ]) {
+        expect((await fresh.resolveJob(spelling)).path).toEqual(["ops", "nightly"]);
+      }
+      // Spellings Jenkins takes for one item are one key: the first request serves them all.
+      expect(sim.requests.map((request) => request.query.get("tree"))).toEqual(["_class,fullName"]);
+      expect(await fresh.resolveJob(["OPS", "NIGHTLY"])).toEqual({
+        path: ["ops", "nightly"],
+        type: "pipeline",
+      });
+      expect(sim.requests).toHaveLength(1);
+      await expectKind(
+        fresh.resolveJob(["ops", "nightlies"]),
+        "notFound",
+        /Job "ops\/nightlies" was not found/,
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("asks only for the fields it uses", () => {

@@ -75,6 +75,19 @@ describe("job paths", () => {
     expect(jobPathFromUrl("https://ci.example.com/jenkins/view/all/", BASE)).toBeUndefined();
   });
 
+  it("reads a job URL whose root path our base URL lacks (a proxy maps / to /jenkins/)", () => {
+    const root = "https://ci.example.com/";
+    expect(jobPathFromUrl("https://ci.example.com/jenkins/job/dev/job/testgene/", root)).toEqual([
+      "dev",
+      "testgene",
+    ]);
+    expect(jobPathFromUrl("http://jenkins.internal/jenkins/job/dev/job/testgene/7/", root)).toEqual([
+      "dev",
+      "testgene",
+    ]);
+    expect(jobPathFromUrl("https://ci.example.com/job/dev/", root)).toEqual(["dev"]);
+  });
+
   it("offers the multibranch spellings of a decoded branch name, longest parent first", () => {
     expect(branchCandidates(["mb", "feature", "login"])).toEqual([
       { parent: ["mb"], branch: "feature%2Flogin" },
