@@ -3,6 +3,7 @@ import { registerPrompts } from "./prompts/index.js";
 import { registerCompletions } from "./resources/completion.js";
 import { registerResources } from "./resources/index.js";
 import { allTools } from "./tools/index.js";
+import { serverInstructions } from "./tools/instructions.js";
 import { selectTools } from "./tools/inventory.js";
 import { type RegistryDependencies, registerTools, type ToolDefinition } from "./tools/registry.js";
 import { packageInfo } from "./version.js";
@@ -14,22 +15,23 @@ export interface ServerDependencies extends RegistryDependencies {
 
 const DEFAULT_TOOLS = selectTools(allTools, { readOnly: false, exclude: [] });
 
-const INSTRUCTIONS = [
-  "Tools for one Jenkins server.",
-  'Jobs are named by full name with folders separated by "/" (e.g. team/backend/api); searchJobs finds one by words of its name, getJobs lists a folder, getJob shows a job\'s parameters before triggerBuild.',
-  "getFailureSummary says why a build failed; getBuildLog returns the last lines by default, where failures are.",
-].join(" ");
+/** The lists never change while the server runs, so it announces no list changes. */
+const CAPABILITIES = {
+  tools: { listChanged: false },
+  prompts: { listChanged: false },
+  resources: { listChanged: false },
+};
 
 /**
  * Builds the MCP server. Cheap on purpose: the HTTP transport builds one per request, so the
  * Jenkins client (pools, caches) is created once by the caller and shared.
  */
 export function buildServer(deps: ServerDependencies): McpServer {
+  const tools = deps.tools ?? DEFAULT_TOOLS;
   const server = new McpServer(
     { name: packageInfo.name, version: packageInfo.version },
-    { instructions: INSTRUCTIONS },
+    { instructions: serverInstructions(tools), capabilities: CAPABILITIES },
   );
-  const tools = deps.tools ?? DEFAULT_TOOLS;
   registerTools(server, tools, deps);
   registerResources(server, deps);
   const offered = tools.map((tool) => tool.name);

@@ -1,6 +1,7 @@
 import type { ToolSelection } from "../config.js";
 import { ConfigError } from "../config.js";
-import { TOOLSETS, type ToolDefinition } from "./registry.js";
+import type { ToolDefinition } from "./registry.js";
+import { TOOLSET_WORDS, TOOLSETS } from "./toolsets.js";
 
 /**
  * The tools to offer, from every definition and the operator's selection. Read-only mode follows
@@ -12,11 +13,18 @@ export function selectTools(all: readonly ToolDefinition[], selection: ToolSelec
   checkNames("JENKINS_MCP_TOOLS (--tools)", selection.only ?? [], names);
   checkNames("JENKINS_MCP_EXCLUDE_TOOLS (--exclude-tools)", selection.exclude, names);
   const toolsets = selection.toolsets ?? [];
-  checkNames("JENKINS_MCP_TOOLSETS (--toolsets)", toolsets, [...TOOLSETS, "all"]);
+  checkNames("JENKINS_MCP_TOOLSETS (--toolsets)", toolsets, [
+    ...TOOLSETS.map((toolset) => toolset.id),
+    ...TOOLSET_WORDS,
+  ]);
   const chosen = all.filter((tool) => {
     if (selection.only) return selection.only.includes(tool.name);
-    if (toolsets.includes("all")) return true;
-    return selection.toolsets ? toolsets.includes(tool.toolset) : tool.core;
+    if (!selection.toolsets) return tool.core;
+    return (
+      toolsets.includes("all") ||
+      toolsets.includes(tool.toolset) ||
+      (tool.core && toolsets.includes("default"))
+    );
   });
   return chosen.filter(
     (tool) =>

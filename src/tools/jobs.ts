@@ -36,6 +36,7 @@ export const getJob = defineTool({
   name: "getJob",
   toolset: "jobs",
   core: true,
+  guide: "shows a job and the parameters it takes",
   title: "Get job",
   description:
     "Read one job: type, status (Jenkins colour: blue ok, red failed, yellow unstable), last builds, health, and the parameters triggerBuild takes. Folders also give jobCount (null over 100) and the first 20 children.",
@@ -55,6 +56,7 @@ export const getJobs = defineTool({
   name: "getJobs",
   toolset: "jobs",
   core: true,
+  guide: "lists a folder",
   title: "List jobs",
   description:
     "List the jobs at the top level or in one folder, one page at a time. nextSkip is the skip of the next page (null on the last); total is null unless this page reaches the end.",

@@ -39,6 +39,7 @@ export const getBuildLog = defineTool({
   name: "getBuildLog",
   toolset: "logs",
   core: true,
+  guide: "returns the last lines by default, where failures are",
   title: "Get build log",
   description:
     "Read a build's console log by lines, never the whole log: by default the LAST lines (failures are at the end); skip reads forward from a line; cursor (nextCursor of an answer) continues, and on a running build gives only new output. Over 100 KB of text, fewer lines come back, with a link to the log resource.",

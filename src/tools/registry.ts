@@ -17,6 +17,7 @@ import type { Logger } from "../logger.js";
 import { listableFolder, permittedJob } from "./access.js";
 import { confirmerFor, InputRequiredSignal } from "./confirm.js";
 import { buildRef } from "./schemas.js";
+import type { Toolset } from "./toolsets.js";
 
 /** What the audit line of a call says beyond its outcome; handlers fill it in as they learn it. */
 export interface AuditNote {
@@ -71,18 +72,19 @@ export interface ToolResult<Output> {
   links?: Array<{ uri: string; name: string; mimeType?: string; description?: string }>;
 }
 
-/** Tool groups, chosen with --toolsets (as github-mcp-server does). */
-export const TOOLSETS = ["jobs", "builds", "logs", "queue", "pipelines", "system"] as const;
-export type Toolset = (typeof TOOLSETS)[number];
-
 export interface ToolDefinition<
   Input extends z.ZodObject = z.ZodObject,
   Output extends z.ZodObject = z.ZodObject,
 > {
   name: string;
   toolset: Toolset;
-  /** Offered when no toolsets are chosen: the small default list a model reads. */
+  /** Offered when no toolsets are chosen (toolset `default`): the small default list a model reads. */
   core: boolean;
+  /**
+   * What the server's instructions say of this tool when it is offered, after its name ("lists a
+   * folder"). Only of the tool itself: instructions never name a tool that is not offered.
+   */
+  guide?: string;
   title: string;
   description: string;
   inputSchema: Input;

@@ -54,6 +54,7 @@ export const searchJobs = defineTool({
   name: "searchJobs",
   toolset: "jobs",
   core: true,
+  guide: "finds a job by words of its name",
   title: "Search jobs",
   description:
     'Find jobs, folders and branches by words of their name, full name or display name, best first, searching 4 folder levels deep. E.g. {"query": "deploy api"} finds team/backend/deploy-api.',
@@ -90,11 +91,6 @@ export const searchJobs = defineTool({
       .filter((fullName) => mayList({ fullName, type: "folder" }))
       .slice(0, MAX_UNEXPLORED);
     audit.done = `searched ${parentName ?? "all jobs"} for "${query}" (${matches.length} found)`;
-    if (matches.length === 0) {
-      throw new ToolError(
-        `No job below ${parentName ?? "the top level"} has every word of "${query}" in its name; try fewer or shorter words, or browse with getJobs.${unexplored.length ? ` Deeper folders were not searched: give one as parentFullName (e.g. "${unexplored[0]}").` : ""}`,
-      );
-    }
     const structured = {
       query,
       parentFullName: parentName,
@@ -110,10 +106,17 @@ export const searchTools = [searchJobs];
 
 function renderSearch(result: {
   query: string;
+  parentFullName: string | null;
   jobs: TreeItem[];
   total: number;
   unexplored: string[];
 }): string {
+  if (result.total === 0) {
+    const deeper = result.unexplored.length
+      ? ` Deeper folders were not searched: give one as parentFullName (e.g. "${result.unexplored[0]}").`
+      : "";
+    return `No job below ${result.parentFullName ?? "the top level"} has every word of "${result.query}" in its name; try fewer or shorter words, or browse with getJobs.${deeper}`;
+  }
   const shown = result.jobs.length;
   const lines = [
     `${result.total} match${result.total === 1 ? "" : "es"} for "${result.query}"${shown < result.total ? `, best ${shown}` : ""}:`,

@@ -37,6 +37,18 @@ describe("tool selection", () => {
     );
   });
 
+  it("adds toolsets to the default tools with default", () => {
+    const chosen = names({ readOnly: false, exclude: [], toolsets: ["default", "logs"] });
+    expect(chosen).toEqual(
+      allTools.filter((tool) => tool.core || tool.toolset === "logs").map((tool) => tool.name),
+    );
+    expect(chosen).toContain("searchBuildLog");
+    expect(chosen).toContain("triggerBuild");
+    expect(names({ readOnly: false, exclude: [], toolsets: ["default"] })).toEqual(
+      names({ readOnly: false, exclude: [] }),
+    );
+  });
+
   it.each([
     [{ only: ["getJobz"] }, /JENKINS_MCP_TOOLS \(--tools\) names unknown getJobz; valid: getJob/],
     [{ exclude: ["nope"] }, /JENKINS_MCP_EXCLUDE_TOOLS/],
