@@ -153,6 +153,16 @@ const ERROR_LINE =
   /\b(error|exception|fail(?:ed|ure|s)?|fatal|panic|traceback|cannot|could not|denied|refused|timed out|exit (?:code|status) [1-9])/i;
 /** Lines that mention failure without saying what failed. */
 const NOT_AN_ERROR = /^(Finished: |\[Pipeline\] )/;
+/**
+ * The Timestamper plugin's prefix (`[2026-11-20T09:14:03.512Z] `, or a time of day), which comes
+ * before Jenkins' own words on every line of a pipeline.
+ */
+const TIMESTAMP = /^\[?(?:\d{4}-\d{2}-\d{2}T)?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?Z?\]?\s+/;
+
+/** A line that reports an error, rather than Jenkins' own steps and verdict. */
+export function isErrorLine(line: string): boolean {
+  return ERROR_LINE.test(line) && !NOT_AN_ERROR.test(line.replace(TIMESTAMP, ""));
+}
 /** The answer stays under about 500 tokens. */
 const SUMMARY_CHARS = 2000;
 
@@ -198,6 +208,7 @@ export const getFailureSummary = defineTool({
   name: "getFailureSummary",
   toolset: "builds",
   core: true,
+  guide: "says why a build failed",
   title: "Why did it fail",
   description:
     'Why a build failed, in one small answer: result, cause, failed pipeline stage, failing tests, and the first error lines near the end of the log with line offsets for getBuildLog. E.g. {"jobFullName": "team/api"} for the last build.',
@@ -301,7 +312,7 @@ function summarize(
 function errorBlocks(tail: string[], detail: Detail): Array<{ linesFromEnd: number; lines: string[] }> {
   const blocks: Array<{ start: number; end: number }> = [];
   for (const [index, line] of tail.entries()) {
-    if (!ERROR_LINE.test(line) || NOT_AN_ERROR.test(line)) continue;
+    if (!isErrorLine(line)) continue;
     const last = blocks.at(-1);
     const end = Math.min(tail.length, index + detail.after + 1);
     if (last && index < last.start + detail.lines) {
