@@ -116,11 +116,17 @@ describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
 
     it.each([
       [{ query: " - " }, /query has no words/],
-      [{ query: "no such thing anywhere" }, /No job below the top level has every word.*getJobs/],
       [{ query: "api", parentFullName: "hello" }, /"hello" is a freestyle job, not a folder/],
       [{ query: "x", limit: 101 }, /100/],
     ])("refuses %j clearly", async (args, message) => {
       expectRefused(await call("searchJobs", args), message);
+    });
+
+    it("finds nothing as an answer, not an error, and says what to try", async () => {
+      const answer = await call("searchJobs", { query: "no such thing anywhere" });
+      expect(answer.isError).toBe(false);
+      expect(answer.structured).toMatchObject({ jobs: [], total: 0 });
+      expect(answer.text).toMatch(/No job below the top level has every word.*getJobs/);
     });
 
     it("explains a Jenkins failure in one sentence", async () => {
