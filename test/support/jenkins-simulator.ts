@@ -235,25 +235,26 @@ export class JenkinsSimulator {
     const fault = this.takeFault(method, url.pathname);
     if (fault && !fault.afterHandling) {
       if (fault.kind === "delay") await this.sleep(fault.delayMs ?? 1000);
-      else return this.misbehave(fault, req, res, record, url);
+      else return this.misbehave(fault.kind, req, res, record, url);
     }
     if (!this.world.options.manualClock) this.world.tick();
     const response = this.respond(req, url, method, body);
     if (fault?.afterHandling) {
       if (fault.kind === "delay") await this.sleep(fault.delayMs ?? 1000);
-      else return this.misbehave(fault, req, res, record, url);
+      else return this.misbehave(fault.kind, req, res, record, url);
     }
     await send(res, response, record, method === "HEAD");
   }
 
+  /** Answers as a broken Jenkins or what stands in front of it; every kind but a delay is here. */
   private misbehave(
-    fault: Fault,
+    kind: Exclude<FaultKind, "delay">,
     req: IncomingMessage,
     res: ServerResponse,
     record: RecordedRequest,
     url: URL,
   ): Promise<void> {
-    switch (fault.kind) {
+    switch (kind) {
       case "reset":
         req.socket.destroy();
         return Promise.resolve();
@@ -274,8 +275,11 @@ export class JenkinsSimulator {
         const target = `${this.origin}/sso/login?redirect=${encodeURIComponent(url.href)}`;
         return send(res, redirect(302, target), record, false);
       }
-      default:
+      case "no-x-jenkins":
         return send(res, notJenkinsPage(), record, false);
+      default:
+        // A new fault kind fails to compile here rather than answering as another kind.
+        return unreachable(kind);
     }
   }
 
@@ -393,4 +397,8 @@ async function send(
     res.end(resolve);
   });
   record.finished = res.writableFinished;
+}
+
+function unreachable(kind: never): never {
+  throw new Error(`unknown fault kind ${String(kind)}`);
 }
