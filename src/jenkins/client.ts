@@ -1,111 +1,49 @@
 import type { JenkinsConfig } from "../config.js";
-import { InvalidInputError, JenkinsError } from "./errors.js";
-import { type HttpObserver, JenkinsHttp, type JenkinsRequest } from "./http.js";
-import { type LogPage, type LogPosition, LogReader, type LogTarget, type PageSize } from "./logs.js";
+import { CanonicalNameCache, type ResolvedJob, resolveJob } from "./branches.js";
 import {
   type Build,
-  type BuildSummary,
-  CHILDREN_COUNTED,
+  type BuildHistory,
+  buildNumber,
+  getBuild,
+  listBuilds,
+  type StopSignal,
+  stopBuild,
+  type TriggerResult,
+  triggerBuild,
+} from "./builds.js";
+import { type HttpObserver, JenkinsHttp } from "./http.js";
+import {
+  copyJob,
+  createJob,
+  getConfigXml,
+  getJob,
   type Job,
-  type JobEntry,
-  type JobType,
-  jobType,
-  type QueueItem,
-  type RawBuild,
-  type RawBuildSummary,
-  type RawJob,
-  type RawQueueItem,
-  toBuild,
-  toBuildSummary,
-  toJob,
-  toJobEntry,
-  toQueueItem,
-} from "./model.js";
-import { foldName } from "./names.js";
+  type JobPage,
+  jobTree,
+  listJobs,
+} from "./jobs.js";
 import {
-  type BuildRef,
-  branchCandidates,
-  containerUrlPath,
-  describeBuild,
-  formatJobPath,
-  type JobPath,
-  jobPathFromUrl,
-  jobUrlPath,
-} from "./paths.js";
+  type BuildLogRequest,
+  type LogPage,
+  type LogPageRequest,
+  type LogPosition,
+  LogReader,
+  logTarget,
+  pageSize,
+} from "./logs.js";
+import { type BuildRef, type JobPath, jobPathFromUrl } from "./paths.js";
 import {
+  answerInput,
+  type InputAnswer,
   type PendingInput,
   type PipelineRun,
-  type RawPendingInput,
-  type RawRunExt,
-  type RawTestReport,
-  TEST_REPORT_TREE,
-  type TestReport,
-  toPendingInput,
-  toPipelineRun,
-  toTestReport,
-} from "./reports.js";
-import {
-  NODES_TREE,
-  QUEUE_STATUS_TREE,
-  type RawNodes,
-  type RawQueueStatus,
-  type RawRootStatus,
-  type RawWhoAmI,
-  ROOT_STATUS_TREE,
-  type ServerStatus,
-  toServerStatus,
-  toWhoAmI,
-  WHO_AM_I_TREE,
-  type WhoAmI,
-} from "./system.js";
-import { type JobTree, TreeCache, toJobTree, treeQuery } from "./tree.js";
-
-export interface ServerInfo {
-  version: string;
-}
-
-/** An item as `resolveJob` names it: its canonical path, and what kind of item it is. */
-export interface ResolvedJob {
-  path: JobPath;
-  type: JobType;
-}
-
-export interface JobPage {
-  jobs: JobEntry[];
-  /** True when Jenkins has more children after this page. */
-  hasMore: boolean;
-}
-
-export interface TriggerResult {
-  queueItemId: number;
-  queueUrl: string;
-}
-
-export interface BuildLogRequest {
-  path: JobPath;
-  build: BuildRef;
-  signal?: AbortSignal | undefined;
-}
-
-export interface LogPageRequest {
-  lines: number;
-  maxChars?: number | undefined;
-}
-
-export interface BuildHistory {
-  jobFullName: string;
-  /** Newest first. */
-  builds: BuildSummary[];
-  /** True when older builds exist than the ones listed. */
-  hasMore: boolean;
-}
-
-/** How a running build is ended: `stop` asks, pipelines' `term` and `kill` force. */
-export type StopSignal = "stop" | "term" | "kill";
-
-export type InputAnswer =
-  | { action: "proceed"; parameters?: Array<{ name: string; value: string | boolean }> }
-  | { action: "abort" };
+  pendingInputs,
+  pipelineRun,
+} from "./pipelines.js";
+import { cancelQueueItem, getQueueItem, listQueue, type QueueItem } from "./queue.js";
+import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
+import { type TestReport, testReport } from "./tests.js";
+import { type JobTree, TreeCache } from "./tree.js";
 
 /** One method per Jenkins operation the tools need; tools never see HTTP. */
 export interface JenkinsClient {
@@ -169,39 +107,11 @@ export interface JenkinsClient {
   close(): Promise<void>;
 }
 
-const JOB_TREE = [
-  "_class,name,fullName,displayName,description,url,buildable,color,inQueue",
-  "lastBuild[number,result,building],lastSuccessfulBuild[number],lastFailedBuild[number]",
-  "healthReport[score,description]",
-  "property[parameterDefinitions[_class,name,type,description,defaultParameterValue[value],choices]]",
-  `jobs[_class,name,fullName,url,color]{0,${CHILDREN_COUNTED + 1}}`,
-].join(",");
-
-const BUILD_TREE = [
-  "number,url,result,building,timestamp,duration,estimatedDuration,displayName",
-  "actions[_class,causes[shortDescription],parameters[_class,name,value],failCount,skipCount,totalCount]",
-].join(",");
-
-const QUEUE_TREE =
-  "_class,id,why,blocked,buildable,stuck,cancelled,inQueueSince,task[fullName,url],executable[number,url]";
-
-const BUILD_SUMMARY_TREE = "number,url,result,building,timestamp,duration,actions[causes[shortDescription]]";
-
-const STOP_ACTIONS: Record<StopSignal, string> = { stop: "stopping", term: "terminating", kill: "killing" };
-
-/**
- * Spellings whose canonical name is remembered, and for how long. A stale entry is safe: requests
- * go to the canonical name the policy decided on, so an item renamed since answers 404, and one
- * recreated under another case is the same name to Jenkins. It only bounds how long an answer may
- * show an item's old spelling.
- */
-const CANONICAL_CACHE_SIZE = 1000;
-const CANONICAL_TTL_MS = 5 * 60_000;
-
+/** The client over HTTP: each method is the request function of its API area, given this Jenkins' HTTP. */
 export class HttpJenkinsClient implements JenkinsClient {
   private readonly http: JenkinsHttp;
   private readonly logs: LogReader;
-  private readonly canonical = new Map<string, { job: ResolvedJob; expires: number }>();
+  private readonly canonicalNames = new CanonicalNameCache();
   private readonly trees = new TreeCache();
 
   constructor(config: JenkinsConfig, observer?: HttpObserver) {
@@ -221,141 +131,52 @@ export class HttpJenkinsClient implements JenkinsClient {
     return jobPathFromUrl(url, this.baseUrl);
   }
 
-  async serverInfo(signal?: AbortSignal): Promise<ServerInfo> {
-    const response = await this.http.send({
-      method: "HEAD",
-      path: "",
-      action: "checking the Jenkins server",
-      requireJenkinsHeader: true,
-      signal,
-    });
-    await response.body.dump();
-    return { version: String(response.headers["x-jenkins"]) };
+  serverInfo(signal?: AbortSignal): Promise<ServerInfo> {
+    return serverInfo(this.http, signal);
   }
 
-  async getJob(jobPath: JobPath, signal?: AbortSignal): Promise<Job> {
-    return toJob(
-      await this.http.json<RawJob>({
-        path: `${jobUrlPath(jobPath)}api/json`,
-        query: { tree: JOB_TREE },
-        action: `reading job ${formatJobPath(jobPath)}`,
-        notFound: jobNotFound(jobPath),
-        signal,
-      }),
-    );
+  resolveJob(path: JobPath, signal?: AbortSignal): Promise<ResolvedJob> {
+    return resolveJob(this.http, this.canonicalNames, path, signal);
   }
 
-  async listJobs(
-    parent: JobPath | undefined,
-    skip: number,
-    limit: number,
-    signal?: AbortSignal,
-  ): Promise<JobPage> {
-    const list = async (container: JobPath | undefined): Promise<JobPage> => {
-      // One more than asked tells whether another page exists, without listing the folder.
-      const raw = await this.http.json<RawJob>({
-        path: `${containerUrlPath(container)}api/json`,
-        query: { tree: `_class,jobs[_class,name,fullName,color]{${skip},${skip + limit + 1}}` },
-        action: container ? `listing the jobs in ${formatJobPath(container)}` : "listing the jobs",
-        ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
-        signal,
-      });
-      if (container && raw.jobs === undefined) throw notAFolder(container, raw);
-      const parentName = container ? formatJobPath(container) : undefined;
-      const jobs = (raw.jobs ?? []).map((job) => toJobEntry(job, parentName));
-      return { jobs: jobs.slice(0, limit), hasMore: jobs.length > limit };
-    };
-    return list(parent);
+  getJob(path: JobPath, signal?: AbortSignal): Promise<Job> {
+    return getJob(this.http, path, signal);
   }
 
-  async getBuild(
-    jobPath: JobPath,
-    build: BuildRef,
-    signal?: AbortSignal,
-  ): Promise<Build & { jobFullName: string }> {
-    const raw = await this.http.json<RawBuild>({
-      path: `${jobUrlPath(jobPath)}${build}/api/json`,
-      query: { tree: BUILD_TREE },
-      action: `reading build ${describeBuild(jobPath, build)}`,
-      notFound: buildNotFound(jobPath, build),
-      signal,
-    });
-    return { jobFullName: formatJobPath(jobPath), ...toBuild(raw) };
+  listJobs(parent: JobPath | undefined, skip: number, limit: number, signal?: AbortSignal): Promise<JobPage> {
+    return listJobs(this.http, parent, skip, limit, signal);
   }
 
-  async buildNumber(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number> {
-    if (typeof build === "number") return build;
-    const raw = await this.http.json<{ number: number }>({
-      path: `${jobUrlPath(jobPath)}${build}/api/json`,
-      query: { tree: "number" },
-      action: `reading build ${describeBuild(jobPath, build)}`,
-      notFound: buildNotFound(jobPath, build),
-      signal,
-    });
-    return raw.number;
+  getBuild(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<Build & { jobFullName: string }> {
+    return getBuild(this.http, path, build, signal);
+  }
+
+  buildNumber(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number> {
+    return buildNumber(this.http, path, build, signal);
   }
 
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {
-    return this.logs.tail(logTarget(request.path, request), pageSize(request));
+    return this.logs.tail(logTarget(request), pageSize(request));
   }
 
   logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage> {
-    return this.logs.forward(logTarget(request.path, request), request.position, pageSize(request));
+    return this.logs.forward(logTarget(request), request.position, pageSize(request));
   }
 
-  async triggerBuild(
-    jobPath: JobPath,
+  triggerBuild(
+    path: JobPath,
     parameters: URLSearchParams | undefined,
     signal?: AbortSignal,
   ): Promise<TriggerResult> {
-    const response = await this.http.send({
-      method: "POST",
-      path: `${jobUrlPath(jobPath)}${parameters ? "buildWithParameters" : "build"}`,
-      ...(parameters
-        ? { body: parameters.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }
-        : {}),
-      accept: [303],
-      action: `triggering ${formatJobPath(jobPath)}`,
-      notFound: jobNotFound(jobPath),
-      mutating: true,
-      signal,
-    });
-    await response.body.dump();
-    const location = String(response.headers.location ?? "");
-    const id = /\/queue\/item\/(\d+)\/?$/.exec(location)?.[1];
-    if (!id) {
-      throw new JenkinsError(
-        "unexpected",
-        `Jenkins accepted the trigger of ${formatJobPath(jobPath)} but did not say which queue item it made; check the job with getJob before triggering again.`,
-      );
-    }
-    return { queueItemId: Number(id), queueUrl: new URL(location, this.http.baseUrl).href };
+    return triggerBuild(this.http, path, parameters, signal);
   }
 
-  async getQueueItem(id: number, signal?: AbortSignal): Promise<QueueItem> {
-    const raw = await this.http.json<RawQueueItem>({
-      path: `queue/item/${id}/api/json`,
-      query: { tree: QUEUE_TREE },
-      action: `reading queue item ${id}`,
-      notFound: `Queue item ${id} was not found: it never existed, or it left the queue more than 5 minutes ago`,
-      signal,
-    });
-    return toQueueItem(raw);
+  getQueueItem(id: number, signal?: AbortSignal): Promise<QueueItem> {
+    return getQueueItem(this.http, id, signal);
   }
 
-  async cancelQueueItem(id: number, signal?: AbortSignal): Promise<void> {
-    const response = await this.http.send({
-      method: "POST",
-      path: "queue/cancelItem",
-      query: { id },
-      // Older Jenkins answers the cancel with a redirect to the queue page.
-      accept: [302, 303],
-      action: `cancelling queue item ${id}`,
-      notFound: `Queue item ${id} was not found: it never existed, or it already left the queue`,
-      mutating: true,
-      signal,
-    });
-    await response.body.dump();
+  cancelQueueItem(id: number, signal?: AbortSignal): Promise<void> {
+    return cancelQueueItem(this.http, id, signal);
   }
 
   createJob(
@@ -364,325 +185,67 @@ export class HttpJenkinsClient implements JenkinsClient {
     configXml: string,
     signal?: AbortSignal,
   ): Promise<void> {
-    return this.createItem(parent, signal, (container) => ({
-      query: { name },
-      headers: { "content-type": "application/xml; charset=utf-8" },
-      body: configXml,
-      action: `creating job ${fullNameIn(container, name)}`,
-    }));
+    return createJob(this.http, parent, name, configXml, signal);
   }
 
   copyJob(parent: JobPath | undefined, name: string, from: JobPath, signal?: AbortSignal): Promise<void> {
-    return this.createItem(parent, signal, (container) => ({
-      // A leading slash makes Jenkins read `from` as a full name, not relative to the folder.
-      query: { name, mode: "copy", from: `/${formatJobPath(from)}` },
-      accept: [302, 303],
-      action: `copying ${formatJobPath(from)} to ${fullNameIn(container, name)}`,
-    }));
+    return copyJob(this.http, parent, name, from, signal);
   }
 
-  /** POSTs createItem in the root or in folder `parent` (named as users spell it). */
-  private async createItem(
-    parent: JobPath | undefined,
-    signal: AbortSignal | undefined,
-    request: (container: JobPath | undefined) => Omit<JenkinsRequest, "path">,
-  ): Promise<void> {
-    const create = async (container: JobPath | undefined) => {
-      const response = await this.http.send({
-        method: "POST",
-        path: `${containerUrlPath(container)}createItem`,
-        ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
-        mutating: true,
-        signal,
-        ...request(container),
-      });
-      await response.body.dump();
-    };
-    await create(parent);
-  }
-
-  getConfigXml(jobPath: JobPath, signal?: AbortSignal): Promise<string> {
-    return this.http.text({
-      path: `${jobUrlPath(jobPath)}config.xml`,
-      action: `reading the configuration of ${formatJobPath(jobPath)}`,
-      notFound: jobNotFound(jobPath),
-      signal,
-    });
+  getConfigXml(path: JobPath, signal?: AbortSignal): Promise<string> {
+    return getConfigXml(this.http, path, signal);
   }
 
   jobTree(parent: JobPath | undefined): Promise<JobTree> {
-    // Shared by every caller for a while, so no caller's signal may cancel the read.
-    const read = (container: JobPath | undefined) => async () => {
-      const raw = await this.http.json<RawJob>({
-        path: `${containerUrlPath(container)}api/json`,
-        query: { tree: `_class,${treeQuery()}` },
-        action: container ? `reading the jobs below ${formatJobPath(container)}` : "reading the jobs",
-        ...(container ? { notFound: `Folder "${formatJobPath(container)}" was not found` } : {}),
-      });
-      if (container && raw.jobs === undefined) throw notAFolder(container, raw);
-      return toJobTree(raw);
-    };
-    if (!parent) return this.trees.get("", read(undefined));
-    return this.trees.get(formatJobPath(parent), read(parent));
+    return jobTree(this.http, this.trees, parent);
   }
 
-  async listBuilds(jobPath: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory> {
-    const raw = await this.http.json<
-      RawJob & { builds?: RawBuildSummary[]; firstBuild?: { number: number } | null }
-    >({
-      path: `${jobUrlPath(jobPath)}api/json`,
-      query: { tree: `_class,fullName,firstBuild[number],builds[${BUILD_SUMMARY_TREE}]{0,${limit}}` },
-      action: `listing the builds of ${formatJobPath(jobPath)}`,
-      notFound: jobNotFound(jobPath),
-      signal,
-    });
-    if (raw.builds === undefined) {
-      throw new InvalidInputError(
-        `"${formatJobPath(jobPath)}" is a ${jobType(raw._class)}, which has no builds of its own: find its jobs with searchJobs or getJobs.`,
-      );
-    }
-    const builds = raw.builds.map(toBuildSummary);
-    const oldest = builds.at(-1)?.number;
-    return {
-      jobFullName: raw.fullName ?? formatJobPath(jobPath),
-      builds,
-      hasMore: oldest !== undefined && (raw.firstBuild?.number ?? oldest) < oldest,
-    };
+  listBuilds(path: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory> {
+    return listBuilds(this.http, path, limit, signal);
   }
 
-  async listQueue(signal?: AbortSignal): Promise<QueueItem[]> {
-    const raw = await this.http.json<{ items?: RawQueueItem[] }>({
-      path: "queue/api/json",
-      query: { tree: `items[${QUEUE_TREE}]` },
-      action: "reading the queue",
-      signal,
-    });
-    return (raw.items ?? []).map(toQueueItem);
+  listQueue(signal?: AbortSignal): Promise<QueueItem[]> {
+    return listQueue(this.http, signal);
   }
 
-  async stopBuild(jobPath: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void> {
-    const response = await this.http.send({
-      method: "POST",
-      path: `${jobUrlPath(jobPath)}${build}/${how}`,
-      // Jenkins answers with a redirect back to the page the request came from.
-      accept: [302, 303],
-      action: `${STOP_ACTIONS[how]} ${describeBuild(jobPath, build)}`,
-      notFound:
-        how === "stop"
-          ? buildNotFound(jobPath, build)
-          : `${describeBuild(jobPath, build)} has no /${how}: only pipeline builds can be forced to end`,
-      mutating: true,
-      signal,
-    });
-    await response.body.dump();
+  stopBuild(path: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void> {
+    return stopBuild(this.http, path, build, how, signal);
   }
 
-  async testReport(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport> {
-    return toTestReport(
-      await this.http.json<RawTestReport>({
-        path: `${jobUrlPath(jobPath)}${build}/testReport/api/json`,
-        query: { tree: TEST_REPORT_TREE },
-        action: `reading the test results of ${describeBuild(jobPath, build)}`,
-        notFound: `${describeBuild(jobPath, build)} has no test results: it published no JUnit report (or the build does not exist)`,
-        signal,
-      }),
-    );
+  testReport(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport> {
+    return testReport(this.http, path, build, signal);
   }
 
-  async pipelineRun(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun> {
-    return toPipelineRun(
-      await this.http.json<RawRunExt>({
-        path: `${jobUrlPath(jobPath)}${build}/wfapi/describe`,
-        action: `reading the stages of ${describeBuild(jobPath, build)}`,
-        notFound: notAPipeline(jobPath, build),
-        // The stage view's REST API answers plain JSON, without Jenkins' headers.
-        requireJenkinsHeader: false,
-        signal,
-      }),
-    );
+  pipelineRun(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun> {
+    return pipelineRun(this.http, path, build, signal);
   }
 
-  async pendingInputs(jobPath: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]> {
-    const raw = await this.http.json<RawPendingInput[] | null>({
-      path: `${jobUrlPath(jobPath)}${build}/wfapi/pendingInputActions`,
-      action: `reading the inputs waiting in ${describeBuild(jobPath, build)}`,
-      notFound: notAPipeline(jobPath, build),
-      requireJenkinsHeader: false,
-      signal,
-    });
-    return (raw ?? []).map(toPendingInput);
+  pendingInputs(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]> {
+    return pendingInputs(this.http, path, build, signal);
   }
 
-  async answerInput(
-    jobPath: JobPath,
+  answerInput(
+    path: JobPath,
     build: BuildRef,
     inputId: string,
     answer: InputAnswer,
     signal?: AbortSignal,
   ): Promise<void> {
-    const parameters = answer.action === "proceed" ? (answer.parameters ?? []) : [];
-    const verb = answer.action === "abort" ? "abort" : parameters.length > 0 ? "proceed" : "proceedEmpty";
-    const response = await this.http.send({
-      method: "POST",
-      path: `${jobUrlPath(jobPath)}${build}/input/${encodeURIComponent(inputId)}/${verb}`,
-      // InputStepExecution reads the values from Stapler's `json` form field, as its own form sends them.
-      ...(verb === "proceed"
-        ? {
-            body: new URLSearchParams({ json: JSON.stringify({ parameter: parameters }) }).toString(),
-            headers: { "content-type": "application/x-www-form-urlencoded" },
-          }
-        : {}),
-      accept: [302, 303],
-      action: `${answer.action === "abort" ? "aborting" : "approving"} input "${inputId}" of ${describeBuild(jobPath, build)}`,
-      notFound: `Input "${inputId}" of ${describeBuild(jobPath, build)} is not waiting: it was answered already, or never existed; list the waiting ones with getPendingInputs`,
-      mutating: true,
-      signal,
-    });
-    await response.body.dump();
+    return answerInput(this.http, path, build, inputId, answer, signal);
   }
 
   scanLog(
     request: BuildLogRequest & { building: boolean },
     consume: (lines: string[]) => boolean,
   ): Promise<boolean> {
-    return this.logs.scan(logTarget(request.path, request), request.building, consume);
+    return this.logs.scan(logTarget(request), request.building, consume);
   }
 
-  async whoAmI(signal?: AbortSignal): Promise<WhoAmI> {
-    return toWhoAmI(
-      await this.http.json<RawWhoAmI>({
-        path: "whoAmI/api/json",
-        query: { tree: WHO_AM_I_TREE },
-        action: "asking Jenkins who the server is",
-        signal,
-      }),
-    );
+  whoAmI(signal?: AbortSignal): Promise<WhoAmI> {
+    return whoAmI(this.http, signal);
   }
 
-  async status(signal?: AbortSignal): Promise<ServerStatus> {
-    const [info, root, queue, nodes] = await Promise.all([
-      this.serverInfo(signal),
-      this.http.json<RawRootStatus>({
-        path: "api/json",
-        query: { tree: ROOT_STATUS_TREE },
-        action: "reading Jenkins' state",
-        signal,
-      }),
-      this.http.json<RawQueueStatus>({
-        path: "queue/api/json",
-        query: { tree: QUEUE_STATUS_TREE },
-        action: "reading the queue",
-        signal,
-      }),
-      this.http.json<RawNodes>({
-        path: "computer/api/json",
-        query: { tree: NODES_TREE },
-        action: "reading the nodes",
-        signal,
-      }),
-    ]);
-    return toServerStatus(info.version, root, queue, nodes);
+  status(signal?: AbortSignal): Promise<ServerStatus> {
+    return status(this.http, signal);
   }
-
-  async resolveJob(path: JobPath, signal?: AbortSignal): Promise<ResolvedJob> {
-    const key = foldName(formatJobPath(path));
-    const known = this.canonical.get(key);
-    if (known && known.expires > Date.now()) return known.job;
-    let canonical: ResolvedJob;
-    try {
-      canonical = await this.readFullName(path, signal);
-    } catch (error) {
-      if (!(error instanceof JenkinsError && error.kind === "notFound")) throw error;
-      const branch = await this.findBranch(path, signal);
-      if (!branch) throw error;
-      canonical = await this.readFullName(branch, signal);
-    }
-    this.remember(key, canonical);
-    return canonical;
-  }
-
-  /** The smallest read that names an item: its full name and class, nothing else. */
-  private async readFullName(path: JobPath, signal?: AbortSignal): Promise<ResolvedJob> {
-    const raw = await this.http.json<{ _class?: string; fullName?: string }>({
-      path: `${jobUrlPath(path)}api/json`,
-      query: { tree: "_class,fullName" },
-      action: `reading job ${formatJobPath(path)}`,
-      notFound: jobNotFound(path),
-      signal,
-    });
-    if (!raw.fullName) {
-      throw new JenkinsError(
-        "unexpected",
-        `Jenkins answered for "${formatJobPath(path)}" without the item's full name; is the URL a Jenkins controller?`,
-      );
-    }
-    return { path: raw.fullName.split("/"), type: jobType(raw._class) };
-  }
-
-  /**
-   * The branch a decoded multibranch name spells (`mb/feature/login` is branch item
-   * `feature%2Flogin` of `mb`), when a parent is a multibranch project.
-   */
-  private async findBranch(path: JobPath, signal?: AbortSignal): Promise<JobPath | undefined> {
-    for (const { parent, branch } of branchCandidates(path)) {
-      try {
-        const raw = await this.http.json<RawJob>({
-          path: `${jobUrlPath(parent)}api/json`,
-          query: { tree: "_class" },
-          action: `reading ${formatJobPath(parent)}`,
-          signal,
-        });
-        if (jobType(raw._class) === "multibranch") return [...parent, branch];
-      } catch (error) {
-        if (!(error instanceof JenkinsError && error.kind === "notFound")) throw error;
-      }
-    }
-    return undefined;
-  }
-
-  private remember(key: string, job: ResolvedJob): void {
-    this.canonical.delete(key);
-    if (this.canonical.size >= CANONICAL_CACHE_SIZE) {
-      const oldest = this.canonical.keys().next().value;
-      if (oldest !== undefined) this.canonical.delete(oldest);
-    }
-    this.canonical.set(key, { job, expires: Date.now() + CANONICAL_TTL_MS });
-  }
-}
-
-function logTarget(jobPath: JobPath, request: BuildLogRequest): LogTarget {
-  return {
-    buildPath: `${jobUrlPath(jobPath)}${request.build}/`,
-    action: `reading the log of ${describeBuild(jobPath, request.build)}`,
-    notFound: buildNotFound(jobPath, request.build),
-    signal: request.signal,
-  };
-}
-
-function pageSize(request: LogPageRequest): PageSize {
-  return { lines: request.lines, chars: request.maxChars ?? Number.POSITIVE_INFINITY };
-}
-
-function notAFolder(container: JobPath, raw: RawJob): InvalidInputError {
-  return new InvalidInputError(
-    `"${formatJobPath(container)}" is a ${jobType(raw._class)} job, not a folder: it has no jobs to list. Use getJob to read it.`,
-  );
-}
-
-function notAPipeline(path: JobPath, build: BuildRef): string {
-  return `${describeBuild(path, build)} has no pipeline stages or inputs: it is not a pipeline build (or the build, or the Pipeline Stage View plugin, is missing)`;
-}
-
-function fullNameIn(container: JobPath | undefined, name: string): string {
-  return container ? `${formatJobPath(container)}/${name}` : name;
-}
-
-function jobNotFound(path: JobPath): string {
-  return `Job "${formatJobPath(path)}" was not found: check the name with getJobs (folders are separated by /)`;
-}
-
-function buildNotFound(path: JobPath, build: BuildRef): string {
-  return typeof build === "number"
-    ? `Build #${build} of "${formatJobPath(path)}" was not found (or the job does not exist): check the build numbers with getJob`
-    : `"${formatJobPath(path)}" has no ${build} (or the job does not exist): it may have no builds of that kind yet`;
 }

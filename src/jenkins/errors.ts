@@ -21,30 +21,54 @@ export type JenkinsErrorKind =
   | "cancelled"
   | "unexpected";
 
+/**
+ * What a failure is about, for the layer above to say what to do next in its own terms (the tools
+ * name the tool to call): the adapter speaks Jenkins only.
+ * - `job`, `build`: the job, or the numbered build, does not exist;
+ * - `input`: the input step is not waiting (answered already, or never there);
+ * - `notAFolder`: a job was named where a folder was needed;
+ * - `notAJob`: a folder or multibranch project was named where a job with builds was needed;
+ * - `queuedBuild`: Jenkins accepted a trigger without naming the queue item it made.
+ */
+export type ErrorSubject = "job" | "build" | "input" | "notAFolder" | "notAJob" | "queuedBuild";
+
 export class JenkinsError extends Error {
   override name = "JenkinsError";
+  readonly status: number | undefined;
+  /** Undefined when the message says all there is to say. */
+  readonly subject: ErrorSubject | undefined;
+
   constructor(
     readonly kind: JenkinsErrorKind,
     message: string,
-    readonly status?: number,
+    details: { status?: number; subject?: ErrorSubject } = {},
   ) {
     super(message);
+    this.status = details.status;
+    this.subject = details.subject;
   }
 }
 
 /** Input refused before anything was sent to Jenkins. */
 export class InvalidInputError extends JenkinsError {
   override name = "InvalidInputError";
-  constructor(message: string) {
-    super("invalidInput", message);
+  constructor(message: string, subject?: ErrorSubject) {
+    super("invalidInput", message, { subject });
   }
+}
+
+/** What a 404 means to one request. */
+export interface NotFound {
+  /** E.g. `Job "team/api" was not found`. */
+  sentence: string;
+  subject?: ErrorSubject;
 }
 
 /** What a request was doing, for error sentences: "reading job team/api". */
 export interface RequestContext {
   action: string;
-  /** Sentence for a 404, e.g. `Job "team/api" was not found`; a generic one otherwise. */
-  notFound?: string;
+  /** What a 404 means; a generic sentence otherwise. */
+  notFound?: NotFound;
   /** True when the request may have changed Jenkins (POST): failures then say what to check. */
   mutating?: boolean;
 }
@@ -108,15 +132,15 @@ export function errorFromResponse(failure: HttpFailure, context: RequestContext)
     return new JenkinsError(
       "unauthorized",
       `Jenkins rejected the credentials while ${context.action} (401): check JENKINS_USER and JENKINS_API_TOKEN (create a token under your user > Security > API Token).`,
-      status,
+      { status },
     );
   }
   if (status === 403) return forbidden(failure, context);
   if (status === 404) {
     return new JenkinsError(
       "notFound",
-      `${context.notFound ?? `Jenkins found nothing at the address used while ${context.action}`} (404).`,
-      status,
+      `${context.notFound?.sentence ?? `Jenkins found nothing at the address used while ${context.action}`} (404).`,
+      { status, subject: context.notFound?.subject },
     );
   }
   if (status >= 500) {
@@ -127,13 +151,13 @@ export function errorFromResponse(failure: HttpFailure, context: RequestContext)
           ? "check in Jenkins whether it took effect before trying again."
           : "try again shortly, or ask a Jenkins admin to check its logs."
       }`,
-      status,
+      { status },
     );
   }
   return new JenkinsError(
     "rejected",
     `Jenkins refused ${context.action} (${status})${reason ? `: ${reason}` : ""}.`,
-    status,
+    { status },
   );
 }
 
@@ -143,7 +167,7 @@ function forbidden(failure: HttpFailure, context: RequestContext): JenkinsError 
     return new JenkinsError(
       "crumb",
       `Jenkins refused ${context.action} for lack of a valid CSRF crumb (403): use JENKINS_API_TOKEN instead of a password, which needs no crumb.`,
-      403,
+      { status: 403 },
     );
   }
   const user = header(headers, "x-you-are-authenticated-as");
@@ -152,14 +176,14 @@ function forbidden(failure: HttpFailure, context: RequestContext): JenkinsError 
     return new JenkinsError(
       "forbidden",
       `Jenkins refused anonymous access while ${context.action} (403): set JENKINS_USER and JENKINS_API_TOKEN.`,
-      403,
+      { status: 403 },
     );
   }
   const permission = required ? `the ${permissionName(required)} permission` : "a permission";
   return new JenkinsError(
     "forbidden",
     `User "${user}" lacks ${permission} needed for ${context.action} (403): ask a Jenkins admin to grant it, or use an account that has it.`,
-    403,
+    { status: 403 },
   );
 }
 

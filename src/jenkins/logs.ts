@@ -1,8 +1,10 @@
 import type { Dispatcher } from "undici";
-import { JenkinsError } from "./errors.js";
+import { buildNotFound } from "./builds.js";
+import { JenkinsError, type NotFound } from "./errors.js";
 import type { JenkinsHttp } from "./http.js";
 import { type Line, LineSplitter } from "./lines.js";
 import { parseMultipart } from "./multipart.js";
+import { type BuildRef, describeBuild, type JobPath, jobUrlPath } from "./paths.js";
 
 /**
  * Where a forward read resumes in Jenkins' stored log. Jenkins' answers never tell the stored offset
@@ -44,8 +46,32 @@ export interface LogTarget {
   /** Relative URL of the build: `job/x/42/`. */
   buildPath: string;
   action: string;
-  notFound: string;
+  notFound: NotFound;
   signal?: AbortSignal | undefined;
+}
+
+export interface BuildLogRequest {
+  path: JobPath;
+  build: BuildRef;
+  signal?: AbortSignal | undefined;
+}
+
+export interface LogPageRequest {
+  lines: number;
+  maxChars?: number | undefined;
+}
+
+export function logTarget(request: BuildLogRequest): LogTarget {
+  return {
+    buildPath: `${jobUrlPath(request.path)}${request.build}/`,
+    action: `reading the log of ${describeBuild(request.path, request.build)}`,
+    notFound: buildNotFound(request.path, request.build),
+    signal: request.signal,
+  };
+}
+
+export function pageSize(request: LogPageRequest): PageSize {
+  return { lines: request.lines, chars: request.maxChars ?? Number.POSITIVE_INFINITY };
 }
 
 const FINGERPRINT_CHARS = 64;

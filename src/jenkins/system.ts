@@ -1,6 +1,12 @@
-/** Who the server acts as, and how the Jenkins controller is doing. */
+import type { JenkinsHttp } from "./http.js";
 
-export interface RawWhoAmI {
+/** Which Jenkins this is, who the server acts as, and how the controller is doing. */
+
+export interface ServerInfo {
+  version: string;
+}
+
+interface RawWhoAmI {
   name?: string;
   anonymous?: boolean;
   authorities?: string[];
@@ -12,31 +18,23 @@ export interface WhoAmI {
   authorities: string[];
 }
 
-export const WHO_AM_I_TREE = "name,anonymous,authorities";
+const WHO_AM_I_TREE = "name,anonymous,authorities";
 
-export function toWhoAmI(raw: RawWhoAmI): WhoAmI {
-  return {
-    user: raw.name ?? "anonymous",
-    anonymous: raw.anonymous ?? raw.name === "anonymous",
-    authorities: raw.authorities ?? [],
-  };
-}
-
-export const ROOT_STATUS_TREE = "quietingDown,quietDownReason";
-export const QUEUE_STATUS_TREE = "items[buildable,stuck]";
-export const NODES_TREE =
+const ROOT_STATUS_TREE = "quietingDown,quietDownReason";
+const QUEUE_STATUS_TREE = "items[buildable,stuck]";
+const NODES_TREE =
   "busyExecutors,totalExecutors,computer[displayName,offline,temporarilyOffline,offlineCauseReason]";
 
-export interface RawRootStatus {
+interface RawRootStatus {
   quietingDown?: boolean;
   quietDownReason?: string | null;
 }
 
-export interface RawQueueStatus {
+interface RawQueueStatus {
   items?: Array<{ buildable?: boolean; stuck?: boolean }>;
 }
 
-export interface RawNodes {
+interface RawNodes {
   busyExecutors?: number;
   totalExecutors?: number;
   computer?: Array<{
@@ -56,7 +54,63 @@ export interface ServerStatus {
   nodes: { total: number; offline: Array<{ name: string; reason: string | null }> };
 }
 
-export function toServerStatus(
+export async function serverInfo(http: JenkinsHttp, signal?: AbortSignal): Promise<ServerInfo> {
+  const response = await http.send({
+    method: "HEAD",
+    path: "",
+    action: "checking the Jenkins server",
+    requireJenkinsHeader: true,
+    signal,
+  });
+  await response.body.dump();
+  return { version: String(response.headers["x-jenkins"]) };
+}
+
+export async function whoAmI(http: JenkinsHttp, signal?: AbortSignal): Promise<WhoAmI> {
+  return toWhoAmI(
+    await http.json<RawWhoAmI>({
+      path: "whoAmI/api/json",
+      query: { tree: WHO_AM_I_TREE },
+      action: "asking Jenkins who the server is",
+      signal,
+    }),
+  );
+}
+
+export async function status(http: JenkinsHttp, signal?: AbortSignal): Promise<ServerStatus> {
+  const [info, root, queue, nodes] = await Promise.all([
+    serverInfo(http, signal),
+    http.json<RawRootStatus>({
+      path: "api/json",
+      query: { tree: ROOT_STATUS_TREE },
+      action: "reading Jenkins' state",
+      signal,
+    }),
+    http.json<RawQueueStatus>({
+      path: "queue/api/json",
+      query: { tree: QUEUE_STATUS_TREE },
+      action: "reading the queue",
+      signal,
+    }),
+    http.json<RawNodes>({
+      path: "computer/api/json",
+      query: { tree: NODES_TREE },
+      action: "reading the nodes",
+      signal,
+    }),
+  ]);
+  return toServerStatus(info.version, root, queue, nodes);
+}
+
+function toWhoAmI(raw: RawWhoAmI): WhoAmI {
+  return {
+    user: raw.name ?? "anonymous",
+    anonymous: raw.anonymous ?? raw.name === "anonymous",
+    authorities: raw.authorities ?? [],
+  };
+}
+
+function toServerStatus(
   version: string,
   root: RawRootStatus,
   queue: RawQueueStatus,

@@ -1,4 +1,5 @@
-import { type JobType, jobType, type RawJob } from "./model.js";
+import { type JobType, jobStatus, jobType } from "./items.js";
+import type { RawJob } from "./jobs.js";
 
 /** One item of a folder's tree, as searches and completions need it. */
 export interface TreeItem {
@@ -40,7 +41,7 @@ export function toJobTree(raw: RawJob, depth = TREE_DEPTH): JobTree {
         fullName,
         displayName: job.displayName ?? job.name ?? "",
         type: jobType(job._class),
-        status: job.color ? job.color.replace(/_anime$/, "") : null,
+        status: jobStatus(job.color),
       });
       if (level < depth) visit(job.jobs, level + 1);
       else if ((job.jobs?.length ?? 0) > 0) tree.unexplored.push(fullName);

@@ -1,5 +1,5 @@
 import { type McpServer, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { isContainer } from "../jenkins/model.js";
+import { isContainer } from "../jenkins/items.js";
 import { PERMALINKS } from "../jenkins/paths.js";
 import type { TreeItem } from "../jenkins/tree.js";
 import { type Caller, permittedJob } from "../tools/access.js";

@@ -10,7 +10,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { PolicyDenied } from "../guard/guard.js";
 import { InvalidInputError, JenkinsError } from "../jenkins/errors.js";
-import { isContainer } from "../jenkins/model.js";
+import { isContainer } from "../jenkins/items.js";
 import { type BuildRef, PERMALINKS } from "../jenkins/paths.js";
 import { type Caller, permittedJob } from "../tools/access.js";
 import { publicJob } from "../tools/jobs.js";

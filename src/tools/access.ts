@@ -1,7 +1,7 @@
 import type { Confirmer, Guard } from "../guard/guard.js";
 import type { Action } from "../guard/policy.js";
 import type { JenkinsClient } from "../jenkins/client.js";
-import { isContainer } from "../jenkins/model.js";
+import { isContainer } from "../jenkins/items.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 
 /** Who asks, under which guardrails, through which Jenkins identity. */

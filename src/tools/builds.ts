@@ -1,7 +1,10 @@
 import { z } from "zod";
+import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
-import type { Build, Job, ParameterDefinition, QueueItem } from "../jenkins/model.js";
+import type { Job } from "../jenkins/jobs.js";
+import type { ParameterDefinition } from "../jenkins/parameters.js";
 import { describeBuild, formatJobPath, type JobPath } from "../jenkins/paths.js";
+import type { QueueItem } from "../jenkins/queue.js";
 import { isSecretParameter, MASK } from "../secrets.js";
 import { readQueueItem } from "./queue.js";
 import { defineTool, ToolError } from "./registry.js";

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
-import type { Build } from "../jenkins/model.js";
 import { describeBuild, type JobPath, parseJobPath } from "../jenkins/paths.js";
-import { isFailing, type PipelineRun, type TestCase, type TestReport } from "../jenkins/reports.js";
+import type { PipelineRun } from "../jenkins/pipelines.js";
+import { isFailing, type TestCase, type TestReport } from "../jenkins/tests.js";
 import { logResourceLink, logUri } from "../resources/uris.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
 import { buildNumber, jobFullName } from "./schemas.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BuildHistory } from "../jenkins/client.js";
+import type { BuildHistory } from "../jenkins/builds.js";
 import { defineTool } from "./registry.js";
 import { jobFullName, wholeNumber } from "./schemas.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Job, JobEntry, JobSummary } from "../jenkins/model.js";
+import type { Job, JobEntry, JobSummary } from "../jenkins/jobs.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 import { defineTool, ToolError } from "./registry.js";
 import { jobFullName, parameterSchema, wholeNumber } from "./schemas.js";

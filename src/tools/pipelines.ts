@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { ParameterDefinition } from "../jenkins/model.js";
+import type { ParameterDefinition } from "../jenkins/parameters.js";
 import { describeBuild, type JobPath } from "../jenkins/paths.js";
-import type { PendingInput } from "../jenkins/reports.js";
+import type { PendingInput } from "../jenkins/pipelines.js";
 import { checkParameters, describeParameters, maskedParameters } from "./builds.js";
 import { defineTool, type ToolContext, ToolError } from "./registry.js";
 import { buildRef, jobFullName, parameterSchema, requiredBuildNumber } from "./schemas.js";

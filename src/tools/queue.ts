@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
-import type { QueueItem } from "../jenkins/model.js";
 import { formatJobPath } from "../jenkins/paths.js";
+import type { QueueItem } from "../jenkins/queue.js";
 import { defineTool, ToolError } from "./registry.js";
 import { wholeNumber } from "./schemas.js";
 

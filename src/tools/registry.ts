@@ -9,12 +9,15 @@ import type { z } from "zod";
 import type { AuditEntry } from "../guard/audit.js";
 import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
 import { type Action, STDIO_CLIENT } from "../guard/policy.js";
+import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
-import { type Build, isContainer, type Job, type JobType } from "../jenkins/model.js";
+import { isContainer, type JobType } from "../jenkins/items.js";
+import type { Job } from "../jenkins/jobs.js";
 import { formatJobPath, type JobPath } from "../jenkins/paths.js";
 import type { Logger } from "../logger.js";
 import { listableFolder, permittedJob } from "./access.js";
+import { messageWithAdvice } from "./advice.js";
 import { confirmerFor, InputRequiredSignal } from "./confirm.js";
 import { buildRef } from "./schemas.js";
 import type { Toolset } from "./toolsets.js";
@@ -258,7 +261,7 @@ function isExpected(error: unknown): boolean {
 }
 
 function errorMessage(error: unknown): string {
-  if (isExpected(error)) return (error as Error).message;
+  if (isExpected(error)) return messageWithAdvice(error as Error);
   return `Unexpected error in jenkins-mcp (${(error as Error)?.message ?? String(error)}); the server log has details.`;
 }
 

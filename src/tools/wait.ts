@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
-import type { Build } from "../jenkins/model.js";
 import type { JobPath } from "../jenkins/paths.js";
 
 /** Polling starts fast (Jenkins often settles quickly) and backs off to this interval. */

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JenkinsAuth, JenkinsConfig } from "../../src/config.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { JenkinsError, type JenkinsErrorKind } from "../../src/jenkins/errors.js";
+import { type ErrorSubject, JenkinsError, type JenkinsErrorKind } from "../../src/jenkins/errors.js";
 import { cleanLine } from "../../src/jenkins/lines.js";
 import { parseJobPath } from "../../src/jenkins/paths.js";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
@@ -89,6 +89,34 @@ describe("errors, each one actionable", () => {
   it("404: which job or build", async () => {
     await expectKind(jenkins.getJob(["team", "nope"]), "notFound", /Job "team\/nope" was not found/);
     await expectKind(jenkins.getBuild(["hello"], 404), "notFound", /Build #404 of "hello" was not found/);
+  });
+
+  it.each<[ErrorSubject, () => Promise<unknown>, RegExp]>([
+    ["job", () => jenkins.getJob(["team", "nope"]), /^Job "team\/nope" was not found \(404\)\.$/],
+    [
+      "build",
+      () => jenkins.getBuild(["hello"], 404),
+      /^Build #404 of "hello" was not found \(or the job does not exist\) \(404\)\.$/,
+    ],
+    [
+      "notAFolder",
+      () => jenkins.listJobs(["hello"], 0, 10),
+      /^"hello" is a freestyle job, not a folder: it has no jobs to list\.$/,
+    ],
+    [
+      "notAJob",
+      () => jenkins.listBuilds(["team"], 5),
+      /^"team" is a folder, which has no builds of its own\.$/,
+    ],
+    [
+      "input",
+      () => jenkins.answerInput(parseJobPath(SEED_JOBS.release), 1, "Nope", { action: "abort" }),
+      /^Input "Nope" of .+ #1 is not waiting: it was answered already, or never existed \(404\)\.$/,
+    ],
+  ])("says what a %s failure is about, in Jenkins' terms only", async (subject, failing, message) => {
+    const error = await failure(failing());
+    expect(error.subject).toBe(subject);
+    expect(error.message).toMatch(message);
   });
 
   it("400 with X-Error: Jenkins' own reason", async () => {
