@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { type Config, ConfigError, helpText, parseCli } from "./config.js";
 import { createGuardrails, type Guardrails } from "./guard/setup.js";
-import { currentRequestId, requestScopedLogger } from "./http/context.js";
 import { HttpJenkinsClient } from "./jenkins/client.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { ServerDependencies } from "./server.js";
 import { allTools } from "./tools/index.js";
 import { selectTools } from "./tools/inventory.js";
+import { currentRequestId, requestScopedLogger } from "./transports/http/context.js";
 import { packageInfo } from "./version.js";
 
 interface Startup {
@@ -30,7 +30,8 @@ async function main(): Promise<number> {
   const { config, logger, jenkins, guardrails, deps } = startup;
   try {
     // Only the transport in use is loaded: the HTTP one brings a web stack stdio never needs.
-    if (config.transport === "http") await (await import("./transports/http.js")).runHttp(config.http, deps);
+    if (config.transport === "http")
+      await (await import("./transports/http/index.js")).runHttp(config.http, deps);
     else await (await import("./transports/stdio.js")).runStdio(deps);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/config.js";
-import { MCP_PATH } from "../../src/transports/http.js";
+import { MCP_PATH } from "../../src/transports/http/index.js";
 import { ROOT, readJson } from "./support.js";
 
 /** The install snippets are copied by hand into client configs: each must parse and mean what it says. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadConfig, SETTINGS } from "../../src/config.js";
-import { MCP_PATH } from "../../src/transports/http.js";
+import { MCP_PATH } from "../../src/transports/http/index.js";
 import { packageJson, readJson } from "./support.js";
 
 /**

@@ -6,7 +6,7 @@ import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { createLogger } from "../../src/logger.js";
 import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
-import { startHttpServer } from "../../src/transports/http.js";
+import { startHttpServer } from "../../src/transports/http/index.js";
 import { SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 import { CLI, cliEnv, type ElicitAnswer, type ToolAnswer, toAnswer } from "./harness.js";
 

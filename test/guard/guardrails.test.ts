@@ -10,7 +10,7 @@ import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { createLogger } from "../../src/logger.js";
 import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
-import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
+import { type HttpServerHandle, startHttpServer } from "../../src/transports/http/index.js";
 import { CLI, cliEnv, connectStdio, type McpSession } from "../e2e/harness.js";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 import { GrowingLog } from "../support/logs.js";

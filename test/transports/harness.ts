@@ -6,12 +6,11 @@ import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { pino } from "pino";
 import { loadConfig } from "../../src/config.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import type { Logger } from "../../src/logger.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import type { ServerDependencies } from "../../src/server.js";
-import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
+import { type HttpServerHandle, startHttpServer } from "../../src/transports/http/index.js";
 import { JenkinsSimulator, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 
 export const TOKEN = "alice-token-0123456789abcdef";
@@ -19,7 +18,10 @@ export const OTHER_TOKEN = "bob-token-0123456789abcdef00";
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 
-/** A pino logger whose lines are kept for assertions (and printed on failure by vitest's console). */
+/**
+ * The product's logger (its level aside) writing into memory, so that assertions on what the logs
+ * hold, or never hold (tokens, credentials), test the product's own redaction.
+ */
 export function memoryLogger(): { logger: Logger; lines: LogLine[]; text: () => string } {
   const lines: LogLine[] = [];
   const raw: string[] = [];
@@ -32,15 +34,7 @@ export function memoryLogger(): { logger: Logger; lines: LogLine[]; text: () => 
       callback();
     },
   });
-  const logger = pino(
-    {
-      level: "debug",
-      base: { name: "jenkins-mcp" },
-      redact: { paths: ["*.authorization", "*.token", "*.password"], censor: "[redacted]" },
-    },
-    sink,
-  );
-  return { logger, lines, text: () => raw.join("\n") };
+  return { logger: createLogger({ level: "debug" }, sink), lines, text: () => raw.join("\n") };
 }
 
 export interface TestServer {

@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../src/guard/audit.js";
 import { Guard } from "../../src/guard/guard.js";
+import { ErrorCode } from "../../src/transports/http/jsonrpc.js";
 import type { JenkinsSimulator } from "../support/jenkins-simulator.js";
 import {
   bearer,
@@ -189,7 +190,7 @@ describe("sessions", () => {
       rpc("tools/list"),
     );
     expect(response.status).toBe(404);
-    expect((await errorOf(response)).code).toBe(-32001);
+    expect((await errorOf(response)).code).toBe(ErrorCode.sessionNotFound);
   });
 
   it("answers another client's session id with 404, as if it did not exist", async () => {

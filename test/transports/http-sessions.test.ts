@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ErrorCode } from "../../src/transports/http/jsonrpc.js";
 import { type JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
 import {
   bearer,
@@ -173,9 +174,15 @@ describe("cancellation", () => {
       const mcp = await server({ MCP_REQUEST_TIMEOUT_MS: "300" });
       jenkins.injectFault({ match: { path: "/job/hello/api/json" }, kind: "hang" });
       const client = await connect(kind, mcp.url);
-      await expect(client.callTool("getJob", { jobFullName: "hello" })).rejects.toThrow(
-        /timed out after 300 ms/,
-      );
+      // v1 reads the error from the call's event stream; a 2026-07-28 client gets it as a 504's body.
+      const timeoutError =
+        kind === "v1"
+          ? { code: ErrorCode.requestTimeout }
+          : { data: { status: 504, text: expect.stringContaining(`"code":${ErrorCode.requestTimeout}`) } };
+      await expect(client.callTool("getJob", { jobFullName: "hello" })).rejects.toMatchObject({
+        ...timeoutError,
+        message: expect.stringMatching(/timed out after 300 ms/),
+      });
       const line = await eventually(
         logged(mcp, (entry) => entry.msg === "tool call" && entry.tool === "getJob"),
         "the cancelled tool call",

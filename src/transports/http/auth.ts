@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { HttpClientToken } from "../config.js";
+import type { HttpClientToken } from "../../config.js";
 
 /** The identity of HTTP clients when no tokens are configured (loopback, or --allow-unauthenticated). */
 export const ANONYMOUS_CLIENT = "anonymous";

@@ -5,8 +5,8 @@ import {
   type McpHttpHandler,
   type McpServer,
 } from "@modelcontextprotocol/server";
-import type { HttpConfig } from "../config.js";
-import type { Logger } from "../logger.js";
+import type { HttpConfig } from "../../config.js";
+import type { Logger } from "../../logger.js";
 import { LegacySessions } from "./sessions.js";
 
 /**

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../logger.js";
 
 /** What every log line written while serving one HTTP request carries. */
 export interface RequestContext {

@@ -1,4 +1,4 @@
-import type { JenkinsClient } from "../jenkins/client.js";
+import type { JenkinsClient } from "../../jenkins/client.js";
 
 export type Readiness = { ready: true; jenkinsVersion: string } | { ready: false; reason: string };
 

@@ -7,8 +7,8 @@ import {
   type RequestId,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import type { Logger } from "../logger.js";
-import { ErrorCode, errorResponse } from "./responses.js";
+import type { Logger } from "../../logger.js";
+import { ErrorCode, errorResponse, requestIds } from "./jsonrpc.js";
 
 export interface SessionOptions {
   /** Builds the server one session keeps for its lifetime. */
@@ -189,14 +189,6 @@ export class LegacySessions {
     this.sessions.delete(session.id);
     this.options.logger.info({ session: session.id, reason, sessions: this.sessions.size }, "session closed");
   }
-}
-
-function requestIds(body: unknown): RequestId[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.flatMap((message) => {
-    const { id, method } = (message ?? {}) as { id?: unknown; method?: unknown };
-    return typeof method === "string" && (typeof id === "string" || typeof id === "number") ? [id] : [];
-  });
 }
 
 function cancellation(requestId: RequestId, reason: unknown): JSONRPCMessage {

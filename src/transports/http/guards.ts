@@ -4,7 +4,7 @@ import {
   validateHostHeader,
   validateOriginHeader,
 } from "@modelcontextprotocol/server";
-import { type HttpConfig, isLoopbackHost } from "../config.js";
+import { type HttpConfig, isLoopbackHost } from "../../config.js";
 
 export type GuardVerdict = { ok: true } | { ok: false; message: string };
 
