@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { setFlagsFromString } from "node:v8";
 import type { Dispatcher } from "undici";
 import type { JenkinsAuth, JenkinsConfig } from "../config.js";
 import { errorFromNetwork, errorFromResponse, JenkinsError, type RequestContext } from "./errors.js";
@@ -321,10 +320,6 @@ async function readLimited(body: Dispatcher.ResponseData["body"], limit: number)
 }
 
 async function createClient(config: JenkinsConfig) {
-  // undici parses HTTP in WebAssembly. V8 later recompiles its hot parser with TurboFan, which
-  // takes some 30 MB for a moment: the log tail's peak RSS went from 113-118 to 78-80 MB without
-  // it, and paging 60 MB of log used the same CPU (issue #8). Baseline code alone is enough here.
-  setFlagsFromString("--liftoff-only");
   const undici = await import("./undici.js");
   // node:tls is loaded here, not at start: it brings OpenSSL's bindings, and a plain-HTTP Jenkins
   // never needs them (an idle stdio server was 3 MB smaller without, issue #8).

@@ -1,11 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createGuardrails } from "../../src/guard/setup.js";
-import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { createLogger } from "../../src/logger.js";
-import { allTools } from "../../src/tools/index.js";
-import { selectTools } from "../../src/tools/inventory.js";
 import { startHttpServer } from "../../src/transports/http/index.js";
 import { SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 import { CLI, cliEnv, type ElicitAnswer, type ToolAnswer, toAnswer } from "./harness.js";
@@ -68,21 +64,13 @@ export async function openSession(
 /** The HTTP server as the CLI builds it from `env` (tools, policy, audit), on a free loopback port. */
 async function startHttp(env: Record<string, string>) {
   const config = loadConfig({ ...env, MCP_TRANSPORT: "http", MCP_PORT: "0", MCP_AUTH_TOKEN: TOKEN });
-  const jenkins = new HttpJenkinsClient(config.jenkins);
-  const guardrails = createGuardrails(config, jenkins, env);
-  const handle = await startHttpServer(config.http, {
-    jenkins,
-    logger: createLogger({ level: "silent" }),
-    tools: selectTools(allTools, config.tools),
-    guard: guardrails.guard,
-    jenkinsFor: guardrails.jenkinsFor,
-  });
+  const app = createApp(config, { env });
+  const handle = await startHttpServer(config.http, app.dependencies);
   return {
     url: handle.url,
     async close() {
       await handle.close();
-      await guardrails.close();
-      await jenkins.close();
+      await app.close();
     },
   };
 }

@@ -4,12 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createGuardrails, type Guardrails } from "../../src/guard/setup.js";
-import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { createLogger } from "../../src/logger.js";
-import { allTools } from "../../src/tools/index.js";
-import { selectTools } from "../../src/tools/inventory.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http/index.js";
 import { CLI, cliEnv, connectStdio, type McpSession } from "../e2e/harness.js";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
@@ -218,8 +214,7 @@ describe("over HTTP (clients named by their tokens)", () => {
   const auditLog = join(dir, "http-audit.jsonl");
   const tokens = { "ci-bot": "ci-bot-token-0123456789abcdef", alice: "alice-token-0123456789abcdef0" };
   let handle: HttpServerHandle;
-  let jenkins: HttpJenkinsClient;
-  let guardrails: Guardrails;
+  let app: App;
 
   beforeAll(async () => {
     const tokensFile = join(dir, "tokens");
@@ -238,22 +233,15 @@ describe("over HTTP (clients named by their tokens)", () => {
       MCP_AUTH_TOKENS_FILE: tokensFile,
       JENKINS_MCP_POLICY: policyFile,
       JENKINS_MCP_AUDIT_LOG: auditLog,
+      LOG_LEVEL: "silent",
     });
-    jenkins = new HttpJenkinsClient(config.jenkins);
-    guardrails = createGuardrails(config, jenkins, {});
-    handle = await startHttpServer(config.http, {
-      jenkins,
-      logger: createLogger({ level: "silent" }),
-      tools: selectTools(allTools, config.tools),
-      guard: guardrails.guard,
-      jenkinsFor: guardrails.jenkinsFor,
-    });
+    app = createApp(config);
+    handle = await startHttpServer(config.http, app.dependencies);
   });
 
   afterAll(async () => {
     await handle?.close();
-    await guardrails?.close();
-    await jenkins?.close();
+    await app?.close();
   });
 
   async function client(name: keyof typeof tokens, answer?: "accept" | "decline") {
@@ -333,7 +321,7 @@ describe("over HTTP (clients named by their tokens)", () => {
   );
 
   it("audits each client under its own name", () => {
-    guardrails.guard.audit?.flush();
+    app.dependencies.guard?.audit?.flush();
     const lines = auditLines(auditLog);
     expect(new Set(lines.map((line) => line.client))).toEqual(new Set(["ci-bot", "alice"]));
     expect(lines.some((line) => line.client === "ci-bot" && line.outcome === "denied")).toBe(true);

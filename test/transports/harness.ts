@@ -6,9 +6,8 @@ import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { createLogger, type Logger } from "../../src/logger.js";
 import type { ServerDependencies } from "../../src/server.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http/index.js";
 import { JenkinsSimulator, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
@@ -19,10 +18,10 @@ export const OTHER_TOKEN = "bob-token-0123456789abcdef00";
 export type LogLine = Record<string, unknown> & { msg?: string };
 
 /**
- * The product's logger (its level aside) writing into memory, so that assertions on what the logs
- * hold, or never hold (tokens, credentials), test the product's own redaction.
+ * A log destination in memory, for the product's own logger: assertions on what the logs hold, or
+ * never hold (tokens, credentials), test the product's redaction.
  */
-export function memoryLogger(): { logger: Logger; lines: LogLine[]; text: () => string } {
+function memoryLog(): { destination: Writable; lines: LogLine[]; text: () => string } {
   const lines: LogLine[] = [];
   const raw: string[] = [];
   const sink = new Writable({
@@ -34,7 +33,7 @@ export function memoryLogger(): { logger: Logger; lines: LogLine[]; text: () => 
       callback();
     },
   });
-  return { logger: createLogger({ level: "debug" }, sink), lines, text: () => raw.join("\n") };
+  return { destination: sink, lines, text: () => raw.join("\n") };
 }
 
 export interface TestServer {
@@ -58,11 +57,12 @@ export async function startServer(
     MCP_TRANSPORT: "http",
     MCP_PORT: "0",
     MCP_AUTH_TOKEN: TOKEN,
+    LOG_LEVEL: "debug",
     ...env,
   });
-  const { logger, lines, text } = memoryLogger();
-  const jenkins = new HttpJenkinsClient(config.jenkins);
-  const handle = await startHttpServer(config.http, { jenkins, logger, ...extra });
+  const { destination, lines, text } = memoryLog();
+  const app = createApp(config, { logDestination: destination });
+  const handle = await startHttpServer(config.http, { ...app.dependencies, ...extra });
   let closed = false;
   return {
     url: handle.url,
@@ -73,7 +73,7 @@ export async function startServer(
       if (closed) return;
       closed = true;
       await handle.close();
-      await jenkins.close();
+      await app.close();
     },
   };
 }
