@@ -21,7 +21,7 @@ export interface ToolAnswer {
   structured: Record<string, unknown>;
 }
 
-export function toolAnswer(result: Record<string, unknown>): ToolAnswer {
+function toolAnswer(result: Record<string, unknown>): ToolAnswer {
   const content = (result.content ?? []) as { type: string; text?: string }[];
   return {
     isError: result.isError === true,

@@ -14,7 +14,7 @@ function cpuTimes(): { busy: number; total: number } {
 }
 
 /** Share of the machine's CPU (0..1) in use over `ms`, by anything: the bench itself sits idle meanwhile. */
-export async function machineBusy(ms = 1000): Promise<number> {
+async function machineBusy(ms = 1000): Promise<number> {
   try {
     const before = cpuTimes();
     await sleep(ms);

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem } from "node:os";
 import { KB, MB } from "./stats.js";
 
-export type Unit = "ms" | "bytes" | "MB/s" | "calls/s" | "memory";
+type Unit = "ms" | "bytes" | "MB/s" | "calls/s" | "memory";
 
 /** One figure of the table. */
 export interface Row {
@@ -38,7 +38,7 @@ export function withRatio(row: Row): Row {
   return bound ? { ...row, ratio: { value: row.value / bound, of: "target" } } : row;
 }
 
-export function format(value: number, unit: Unit): string {
+function format(value: number, unit: Unit): string {
   if (!Number.isFinite(value)) return "n/a";
   switch (unit) {
     case "ms":

@@ -15,8 +15,8 @@ export interface RpcAnswer {
 }
 
 const CLIENT_INFO = { name: "jenkins-mcp-bench", version: "1.0.0" };
-export const LEGACY_VERSION = "2025-11-25";
-export const MODERN_VERSION = "2026-07-28";
+const LEGACY_VERSION = "2025-11-25";
+const MODERN_VERSION = "2026-07-28";
 
 interface Pending {
   resolve(answer: RpcAnswer): void;

@@ -17,13 +17,6 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** Runs `fn` `count` times one after another; returns each duration in ms. */
-export async function sample(count: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) samples.push(await timed(fn));
-  return samples;
-}
-
 export const KB = 1024;
 export const MB = 1024 * 1024;
 

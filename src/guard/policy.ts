@@ -5,7 +5,7 @@ import { ConfigError } from "../config.js";
 import { JobGlob, someNameInside } from "./globs.js";
 
 /** What a tool call does to Jenkins, as policies name it. */
-export const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
+const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The client of a stdio server: there is exactly one, the process that started it. */
@@ -123,11 +123,6 @@ export class Policy {
       else if (rule.allow.includes("read") && someNameInside(folder, rule.globs, denied)) return true;
     }
     return false;
-  }
-
-  /** The Jenkins identity a client acts as, when a rule names one. */
-  actAs(client: string): PolicyRule["actAs"] | undefined {
-    return this.rules.find((rule) => rule.actAs && rule.clients.includes(client))?.actAs;
   }
 
   clientsWithIdentity(): Array<{ client: string; actAs: NonNullable<PolicyRule["actAs"]> }> {

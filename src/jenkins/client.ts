@@ -12,16 +12,7 @@ import {
   triggerBuild,
 } from "./builds.js";
 import { type HttpObserver, JenkinsHttp } from "./http.js";
-import {
-  copyJob,
-  createJob,
-  getConfigXml,
-  getJob,
-  type Job,
-  type JobPage,
-  jobTree,
-  listJobs,
-} from "./jobs.js";
+import { copyJob, createJob, getJob, type Job, type JobPage, jobTree, listJobs } from "./jobs.js";
 import {
   type BuildLogRequest,
   type LogPage,
@@ -77,7 +68,6 @@ export interface JenkinsClient {
     signal?: AbortSignal,
   ): Promise<void>;
   copyJob(parent: JobPath | undefined, name: string, from: JobPath, signal?: AbortSignal): Promise<void>;
-  getConfigXml(path: JobPath, signal?: AbortSignal): Promise<string>;
   /** Items below `parent` (or the root) a few levels deep, from one request, kept for 30 s. */
   jobTree(parent: JobPath | undefined): Promise<JobTree>;
   /** Up to `limit` (at most 100) most recent builds. */
@@ -190,10 +180,6 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   copyJob(parent: JobPath | undefined, name: string, from: JobPath, signal?: AbortSignal): Promise<void> {
     return copyJob(this.http, parent, name, from, signal);
-  }
-
-  getConfigXml(path: JobPath, signal?: AbortSignal): Promise<string> {
-    return getConfigXml(this.http, path, signal);
   }
 
   jobTree(parent: JobPath | undefined): Promise<JobTree> {

@@ -83,7 +83,7 @@ const PERMISSION_GROUPS: Record<string, string> = {
 };
 
 /** `hudson.model.Item.Build` → `Job/Build`, the name Jenkins' permission matrix shows. */
-export function permissionName(required: string): string {
+function permissionName(required: string): string {
   const dot = required.lastIndexOf(".");
   if (dot < 0) return required;
   const group = PERMISSION_GROUPS[required.slice(0, dot)];
@@ -103,7 +103,7 @@ function header(headers: HttpFailure["headers"], name: string): string | undefin
 }
 
 /** The `<title>` of an HTML page, or the first non-blank line of a text body. */
-export function summarizeBody(bodyText: string): string | undefined {
+function summarizeBody(bodyText: string): string | undefined {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(bodyText)?.[1];
   const text =
     title ?? (/<[a-z!]/i.test(bodyText) ? undefined : bodyText.split("\n").find((line) => line.trim()));
@@ -251,7 +251,7 @@ export function errorFromNetwork(
   );
 }
 
-export function isAbort(error: unknown): boolean {
+function isAbort(error: unknown): boolean {
   return (
     error instanceof Error &&
     (error.name === "AbortError" || (error as NodeJS.ErrnoException).code === "ABORT_ERR")

@@ -4,7 +4,7 @@ import type { Dispatcher } from "undici";
 import type { JenkinsAuth, JenkinsConfig } from "../config.js";
 import { errorFromNetwork, errorFromResponse, JenkinsError, type RequestContext } from "./errors.js";
 
-export type Method = "GET" | "HEAD" | "POST";
+type Method = "GET" | "HEAD" | "POST";
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface JenkinsRequest extends RequestContext {
@@ -111,10 +111,6 @@ export class JenkinsHttp {
         `The answer to ${req.action} was not JSON: check that JENKINS_URL (${this.baseUrl.href}) points at Jenkins itself.`,
       );
     }
-  }
-
-  async text(req: JenkinsRequest): Promise<string> {
-    return (await this.send(req)).body.text();
   }
 
   private async withRetries(req: JenkinsRequest): Promise<JenkinsResponse> {

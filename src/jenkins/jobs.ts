@@ -150,15 +150,6 @@ export function copyJob(
   });
 }
 
-export function getConfigXml(http: JenkinsHttp, path: JobPath, signal?: AbortSignal): Promise<string> {
-  return http.text({
-    path: `${jobUrlPath(path)}config.xml`,
-    action: `reading the configuration of ${formatJobPath(path)}`,
-    notFound: jobNotFound(path),
-    signal,
-  });
-}
-
 export function jobNotFound(path: JobPath): NotFound {
   return { sentence: `Job "${formatJobPath(path)}" was not found`, subject: "job" };
 }

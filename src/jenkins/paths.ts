@@ -18,7 +18,7 @@ export const PERMALINKS = [
   "lastFailedBuild",
   "lastUnsuccessfulBuild",
 ] as const;
-export type Permalink = (typeof PERMALINKS)[number];
+type Permalink = (typeof PERMALINKS)[number];
 export type BuildRef = number | Permalink;
 
 /**

@@ -18,7 +18,7 @@ export interface JobTree {
 }
 
 /** Levels below the starting folder one request reads. */
-export const TREE_DEPTH = 4;
+const TREE_DEPTH = 4;
 const ITEM_FIELDS = "_class,name,fullName,displayName,color";
 
 /**

@@ -17,7 +17,7 @@ export interface ToolAnswer {
   links: string[];
 }
 
-export interface CallOptions {
+interface CallOptions {
   onProgress?: (progress: { progress: number; message?: string | undefined }) => void;
   signal?: AbortSignal;
   timeoutMs?: number;

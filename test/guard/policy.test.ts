@@ -140,6 +140,8 @@ describe("the README's sample policy", () => {
       triggersPerMinute: 10,
     });
     expect(policy.decide("bob", "trigger", "team/backend/api").allowed).toBe(false);
-    expect(policy.actAs("alice")).toEqual({ user: "alice", tokenFile: "/run/secrets/alice-jenkins-token" });
+    expect(policy.clientsWithIdentity()).toEqual([
+      { client: "alice", actAs: { user: "alice", tokenFile: "/run/secrets/alice-jenkins-token" } },
+    ]);
   });
 });

@@ -400,15 +400,6 @@ describe("logs", () => {
   );
 });
 
-describe("configuration", () => {
-  it("reads a job's config.xml, and says which permission a reader lacks", async () => {
-    expect(await jenkins.getConfigXml(["hello"])).toMatch(/^<\?xml[\s\S]*<project>/);
-    const client = clientFor(sim.url, token(reader));
-    await expectKind(client.getConfigXml(["hello"]), "forbidden", /lacks the Job\/ExtendedRead permission/);
-    await client.close();
-  });
-});
-
 describe("corporate proxies", () => {
   it("reaches Jenkins through HTTP_PROXY, unless NO_PROXY names it", async () => {
     const tunnels: string[] = [];

@@ -13,7 +13,6 @@ import { type HttpServerHandle, startHttpServer } from "../../src/transports/htt
 import { JenkinsSimulator, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 
 export const TOKEN = "alice-token-0123456789abcdef";
-export const OTHER_TOKEN = "bob-token-0123456789abcdef00";
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { HttpClientToken } from "../../config.js";
 
 /** The identity of HTTP clients when no tokens are configured (loopback, or --allow-unauthenticated). */
-export const ANONYMOUS_CLIENT = "anonymous";
+const ANONYMOUS_CLIENT = "anonymous";
 
 const BEARER = /^Bearer[ \t]+([!-~]+)[ \t]*$/i;
 
