@@ -87,112 +87,9 @@ export type CliAction = { kind: "help" } | { kind: "version" } | { kind: "serve"
 
 type Env = Record<string, string | undefined>;
 
-interface Setting {
-  env: string;
-  /** Command-line twin; it wins over the environment variable. */
-  flag?: string;
-  /** Boolean flags take no value (`--read-only`); their variable takes true/false. */
-  boolean?: boolean;
-  help: string;
-}
-
-/** Every setting, in --help order. Parsing of flags and the help text both come from this table. */
-export const SETTINGS: readonly Setting[] = [
-  {
-    env: "JENKINS_URL",
-    flag: "jenkins-url",
-    help: "Jenkins base URL, http(s), may include a path prefix (required)",
-  },
-  { env: "JENKINS_USER", help: "Jenkins user name (omit for anonymous access)" },
-  { env: "JENKINS_API_TOKEN", help: "API token of JENKINS_USER (preferred over a password)" },
-  { env: "JENKINS_API_TOKEN_FILE", help: "file holding the API token (for container secrets)" },
-  { env: "JENKINS_PASSWORD", help: "password of JENKINS_USER (needs CSRF crumbs; use a token if you can)" },
-  { env: "JENKINS_PASSWORD_FILE", help: "file holding the password" },
-  { env: "JENKINS_TIMEOUT_MS", help: "timeout of each Jenkins request in ms (default 30000)" },
-  { env: "JENKINS_CA_FILE", help: "extra CA certificates (PEM) to trust for Jenkins" },
-  { env: "JENKINS_TLS_INSECURE", help: "true to skip TLS certificate checks (dangerous; default false)" },
-  { env: "HTTPS_PROXY", help: "proxy for https Jenkins URLs (also https_proxy)" },
-  { env: "HTTP_PROXY", help: "proxy for http Jenkins URLs (also http_proxy)" },
-  { env: "NO_PROXY", help: "hosts reached without the proxy, comma-separated (also no_proxy)" },
-  { env: "LOG_LEVEL", flag: "log-level", help: "fatal|error|warn|info|debug|trace|silent (default info)" },
-  { env: "LOG_FILE", flag: "log-file", help: "write logs to this file instead of stderr" },
-  // Streamable HTTP transport (issue #5). Tokens have no flags: command lines are visible to other users.
-  {
-    env: "MCP_TRANSPORT",
-    flag: "transport",
-    help: "stdio|http: how MCP clients reach this server (default stdio)",
-  },
-  { env: "MCP_HOST", flag: "host", help: "http: address to listen on (default 127.0.0.1)" },
-  { env: "MCP_PORT", flag: "port", help: "http: port to listen on; 0 picks a free one (default 3000)" },
-  {
-    env: "MCP_STATELESS",
-    flag: "stateless",
-    boolean: true,
-    help: "http: no sessions, nothing kept between requests (for instances behind a load balancer)",
-  },
-  { env: "MCP_AUTH_TOKEN", help: 'http: bearer token clients must send (client name "default")' },
-  { env: "MCP_AUTH_TOKENS_FILE", help: 'http: file of "name token" lines, one per client' },
-  {
-    env: "MCP_ALLOW_UNAUTHENTICATED",
-    flag: "allow-unauthenticated",
-    boolean: true,
-    help: "http: serve a non-loopback address without tokens (anyone reaching it acts as JENKINS_USER)",
-  },
-  {
-    env: "MCP_ALLOWED_ORIGINS",
-    help: "http: browser origins allowed, comma-separated, e.g. https://chat.example.com (default: localhost ones on loopback)",
-  },
-  {
-    env: "MCP_ALLOWED_HOSTS",
-    help: "http: Host header names allowed, comma-separated (default: localhost names on loopback, any otherwise)",
-  },
-  { env: "MCP_MAX_BODY_BYTES", help: "http: largest request body in bytes (default 1048576)" },
-  {
-    env: "MCP_REQUEST_TIMEOUT_MS",
-    help: "http: a request running longer is cancelled, in ms (default 600000)",
-  },
-  { env: "MCP_MAX_SESSIONS", help: "http: most open sessions of older (2025) clients (default 1000)" },
-  { env: "MCP_SESSION_IDLE_MS", help: "http: a session unused this long is closed, in ms (default 900000)" },
-  {
-    env: "MCP_SHUTDOWN_GRACE_MS",
-    help: "http: on SIGTERM, how long in-flight calls may take to finish, in ms (default 60000)",
-  },
-  // Which tools are offered, and the guardrails around them.
-  {
-    env: "JENKINS_MCP_READ_ONLY",
-    flag: "read-only",
-    boolean: true,
-    help: "offer only tools that change nothing in Jenkins (the others are not even listed)",
-  },
-  {
-    env: "JENKINS_MCP_TOOLS",
-    flag: "tools",
-    help: "offer exactly these tools, comma-separated, e.g. getJob,getBuild",
-  },
-  {
-    env: "JENKINS_MCP_EXCLUDE_TOOLS",
-    flag: "exclude-tools",
-    help: "never offer these tools, comma-separated",
-  },
-  {
-    env: "JENKINS_MCP_TOOLSETS",
-    flag: "toolsets",
-    help: "offer these tool groups, comma-separated, or all (default: the core tools)",
-  },
-  {
-    env: "JENKINS_MCP_POLICY",
-    flag: "policy",
-    help: "policy file (YAML or JSON): which client may do what to which jobs",
-  },
-  {
-    env: "JENKINS_MCP_AUDIT_LOG",
-    flag: "audit-log",
-    help: "append one JSON line per tool call to this file",
-  },
-];
-
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** False unless set. */
 const booleanSetting = (name: string) =>
   z
     .string()
@@ -201,7 +98,8 @@ const booleanSetting = (name: string) =>
     .refine((value) => ["true", "false", "1", "0", "yes", "no", ""].includes(value), {
       message: `${name} must be true or false`,
     })
-    .transform((value) => ["true", "1", "yes"].includes(value));
+    .transform((value) => ["true", "1", "yes"].includes(value))
+    .default(false);
 
 const httpUrl = (name: string) =>
   z
@@ -248,6 +146,12 @@ const commaList = () =>
       .filter((entry) => entry !== ""),
   );
 
+/** Names, tokens and paths. Blank values never get here: loadConfig treats them as unset. */
+const trimmedText = () => z.string().trim().optional();
+
+/** Passwords and host lists, kept exactly as written. */
+const verbatimText = () => z.string().optional();
+
 /** An exact browser origin, normalized as browsers send it (`https://chat.example.com`). */
 const origin = (name: string) =>
   z.string().transform((value, ctx) => {
@@ -271,51 +175,245 @@ const hostName = (name: string) =>
     .toLowerCase()
     .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, `${name} takes host names without port, e.g. mcp.example.com`);
 
-const rawSchema = z.object({
-  JENKINS_URL: httpUrl("JENKINS_URL"),
-  JENKINS_USER: z.string().trim().optional(),
-  JENKINS_API_TOKEN: z.string().trim().optional(),
-  JENKINS_PASSWORD: z.string().optional(),
-  JENKINS_TIMEOUT_MS: z.coerce
-    .number({ error: "JENKINS_TIMEOUT_MS must be a number of milliseconds" })
-    .int("JENKINS_TIMEOUT_MS must be a whole number of milliseconds")
-    .min(100, "JENKINS_TIMEOUT_MS must be at least 100")
-    .max(600_000, "JENKINS_TIMEOUT_MS must be at most 600000 (10 minutes)")
-    .default(30_000),
-  JENKINS_CA_FILE: z.string().trim().min(1).optional(),
-  JENKINS_TLS_INSECURE: booleanSetting("JENKINS_TLS_INSECURE").default(false),
-  LOG_LEVEL: z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(", ")}` }).default("info"),
-  LOG_FILE: z.string().trim().min(1).optional(),
-  HTTPS_PROXY: httpUrl("HTTPS_PROXY").optional(),
-  HTTP_PROXY: httpUrl("HTTP_PROXY").optional(),
-  NO_PROXY: z.string().optional(),
-  // Streamable HTTP transport.
-  MCP_TRANSPORT: z.enum(["stdio", "http"], { error: "MCP_TRANSPORT must be stdio or http" }).default("stdio"),
-  MCP_HOST: z.string().trim().min(1).default("127.0.0.1"),
-  MCP_PORT: wholeNumber("MCP_PORT", 0, 65_535).default(3000),
-  MCP_STATELESS: booleanSetting("MCP_STATELESS").default(false),
-  MCP_AUTH_TOKEN: z.string().trim().optional(),
-  MCP_AUTH_TOKENS_FILE: z.string().trim().optional(),
-  MCP_ALLOW_UNAUTHENTICATED: booleanSetting("MCP_ALLOW_UNAUTHENTICATED").default(false),
-  MCP_ALLOWED_ORIGINS: commaList()
-    .pipe(z.array(origin("MCP_ALLOWED_ORIGINS")))
-    .optional(),
-  MCP_ALLOWED_HOSTS: commaList()
-    .pipe(z.array(hostName("MCP_ALLOWED_HOSTS")))
-    .optional(),
-  MCP_MAX_BODY_BYTES: wholeNumber("MCP_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024).default(1024 * 1024),
-  MCP_REQUEST_TIMEOUT_MS: wholeNumber("MCP_REQUEST_TIMEOUT_MS", 100, 86_400_000).default(600_000),
-  MCP_MAX_SESSIONS: wholeNumber("MCP_MAX_SESSIONS", 1, 100_000).default(1000),
-  MCP_SESSION_IDLE_MS: wholeNumber("MCP_SESSION_IDLE_MS", 100, 86_400_000).default(900_000),
-  MCP_SHUTDOWN_GRACE_MS: wholeNumber("MCP_SHUTDOWN_GRACE_MS", 0, 3_600_000).default(60_000),
-  // Tool selection and guardrails.
-  JENKINS_MCP_READ_ONLY: booleanSetting("JENKINS_MCP_READ_ONLY").default(false),
-  JENKINS_MCP_TOOLS: commaList().optional(),
-  JENKINS_MCP_EXCLUDE_TOOLS: commaList().default([]),
-  JENKINS_MCP_TOOLSETS: commaList().optional(),
-  JENKINS_MCP_POLICY: z.string().trim().min(1).optional(),
-  JENKINS_MCP_AUDIT_LOG: z.string().trim().min(1).optional(),
-});
+interface Setting {
+  env: string;
+  /** Command-line twin; it wins over the environment variable. */
+  flag?: string;
+  /** Validates and converts the variable's value; gets the variable's name for its messages. */
+  schema: (env: string) => z.ZodType;
+  /** Markdown: the README's Meaning column; --help prints it without the markup. */
+  help: string;
+  /** What applies when the variable is unset, in words, where the schema has no default value to show. */
+  whenUnset?: string;
+}
+
+/**
+ * Every setting once, grouped as documented: each group is a table in README.md (between
+ * `<!-- settings:GROUP -->` markers, see withSettingsTables) and a block of --help.
+ */
+const SETTINGS_TABLE = {
+  configuration: {
+    title: "Settings (a flag wins over its environment variable):",
+    settings: [
+      {
+        env: "JENKINS_URL",
+        flag: "jenkins-url",
+        schema: httpUrl,
+        whenUnset: "required",
+        help: "Jenkins base URL, `http` or `https`; may include a path prefix such as `https://ci.example.com/jenkins/`",
+      },
+      { env: "JENKINS_USER", schema: trimmedText, whenUnset: "anonymous", help: "Jenkins user id" },
+      { env: "JENKINS_API_TOKEN", schema: trimmedText, help: "API token of that user (preferred)" },
+      {
+        env: "JENKINS_API_TOKEN_FILE",
+        schema: trimmedText,
+        help: "File holding the token, for container secrets",
+      },
+      {
+        env: "JENKINS_PASSWORD",
+        schema: verbatimText,
+        help: "Password instead of a token (needs crumbs; not recommended)",
+      },
+      { env: "JENKINS_PASSWORD_FILE", schema: trimmedText, help: "File holding the password" },
+      {
+        env: "JENKINS_TIMEOUT_MS",
+        schema: (name) =>
+          z.coerce
+            .number({ error: `${name} must be a number of milliseconds` })
+            .int(`${name} must be a whole number of milliseconds`)
+            .min(100, `${name} must be at least 100`)
+            .max(600_000, `${name} must be at most 600000 (10 minutes)`)
+            .default(30_000),
+        help: "Timeout of each Jenkins request (100 to 600000)",
+      },
+      {
+        env: "JENKINS_CA_FILE",
+        schema: trimmedText,
+        help: "Extra CA certificates (PEM) to trust, for a private CA",
+      },
+      {
+        env: "JENKINS_TLS_INSECURE",
+        schema: booleanSetting,
+        help: "Skip TLS certificate checks. Dangerous: logs a warning at start",
+      },
+      // Also read in lowercase (see normalizeEnv).
+      {
+        env: "HTTPS_PROXY",
+        schema: (name) => httpUrl(name).optional(),
+        help: "Proxy for `https` Jenkins URLs (`https_proxy` too)",
+      },
+      {
+        env: "HTTP_PROXY",
+        schema: (name) => httpUrl(name).optional(),
+        help: "Proxy for `http` Jenkins URLs (`http_proxy` too)",
+      },
+      {
+        env: "NO_PROXY",
+        schema: verbatimText,
+        help: "Hosts reached without the proxy, comma-separated (`no_proxy` too)",
+      },
+      {
+        env: "LOG_LEVEL",
+        flag: "log-level",
+        schema: (name) =>
+          z.enum(logLevels, { error: `${name} must be one of ${logLevels.join(", ")}` }).default("info"),
+        help: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`",
+      },
+      {
+        env: "LOG_FILE",
+        flag: "log-file",
+        schema: trimmedText,
+        whenUnset: "stderr",
+        help: "Write logs to this file. Logs never go to stdout, the protocol channel",
+      },
+      // Which tools are offered, and the guardrails around them.
+      {
+        env: "JENKINS_MCP_READ_ONLY",
+        flag: "read-only",
+        schema: booleanSetting,
+        help: "Offer only tools that change nothing; the others are not even listed",
+      },
+      {
+        env: "JENKINS_MCP_TOOLS",
+        flag: "tools",
+        schema: () => commaList().optional(),
+        help: "Offer exactly these tools, comma-separated (`getJob,getBuild`)",
+      },
+      {
+        env: "JENKINS_MCP_EXCLUDE_TOOLS",
+        flag: "exclude-tools",
+        schema: () => commaList().default([]),
+        help: "Never offer these tools, comma-separated",
+      },
+      {
+        env: "JENKINS_MCP_TOOLSETS",
+        flag: "toolsets",
+        schema: () => commaList().optional(),
+        whenUnset: "core tools",
+        help: "Offer these tool groups (`jobs`, `builds`, `logs`, `queue`, `pipelines`, `system`), `default` (the core tools: `default,logs` adds the log tools to them) or `all`",
+      },
+      {
+        env: "JENKINS_MCP_POLICY",
+        flag: "policy",
+        schema: trimmedText,
+        help: "Access policy file, YAML or JSON: see [Running agents safely](#running-agents-safely)",
+      },
+      {
+        env: "JENKINS_MCP_AUDIT_LOG",
+        flag: "audit-log",
+        schema: trimmedText,
+        help: "Append one JSON line per tool call to this file",
+      },
+    ],
+  },
+  // Streamable HTTP transport (issue #5). Tokens have no flags: command lines are visible to other users.
+  http: {
+    title: "Serving over HTTP (--transport http):",
+    settings: [
+      {
+        env: "MCP_TRANSPORT",
+        flag: "transport",
+        schema: (name) =>
+          z.enum(["stdio", "http"], { error: `${name} must be stdio or http` }).default("stdio"),
+        help: "`stdio` or `http`",
+      },
+      {
+        env: "MCP_HOST",
+        flag: "host",
+        schema: () => z.string().trim().default("127.0.0.1"),
+        help: "Address to listen on; a non-loopback one needs tokens",
+      },
+      {
+        env: "MCP_PORT",
+        flag: "port",
+        schema: (name) => wholeNumber(name, 0, 65_535).default(3000),
+        help: "Port; `0` picks a free one",
+      },
+      {
+        env: "MCP_STATELESS",
+        flag: "stateless",
+        schema: booleanSetting,
+        help: "No sessions, nothing kept between requests",
+      },
+      {
+        env: "MCP_AUTH_TOKEN",
+        schema: trimmedText,
+        help: "Bearer token clients must send; the client is named `default`",
+      },
+      {
+        env: "MCP_AUTH_TOKENS_FILE",
+        schema: trimmedText,
+        help: "One `name token` pair per line (`#` comments); the name is the client's identity in logs, audit and policy",
+      },
+      {
+        env: "MCP_ALLOW_UNAUTHENTICATED",
+        flag: "allow-unauthenticated",
+        schema: booleanSetting,
+        help: "Serve a non-loopback address without tokens (logs a warning; anyone reaching the port acts as `JENKINS_USER`)",
+      },
+      {
+        env: "MCP_ALLOWED_ORIGINS",
+        schema: (name) =>
+          commaList()
+            .pipe(z.array(origin(name)))
+            .optional(),
+        whenUnset: "localhost origins on loopback, none otherwise",
+        help: "Browser origins allowed, exact and comma-separated (`https://chat.example.com`); others get 403",
+      },
+      {
+        env: "MCP_ALLOWED_HOSTS",
+        schema: (name) =>
+          commaList()
+            .pipe(z.array(hostName(name)))
+            .optional(),
+        whenUnset: "localhost names on loopback, any otherwise",
+        help: "`Host` names accepted (guards against DNS rebinding); replaces the default",
+      },
+      {
+        env: "MCP_MAX_BODY_BYTES",
+        schema: (name) => wholeNumber(name, 1024, 64 * 1024 * 1024).default(1024 * 1024),
+        help: "Larger request bodies get 413",
+      },
+      {
+        env: "MCP_REQUEST_TIMEOUT_MS",
+        schema: (name) => wholeNumber(name, 100, 86_400_000).default(600_000),
+        help: "A call running longer is cancelled and answered with an error; keep it above the longest `triggerBuild` wait you allow",
+      },
+      {
+        env: "MCP_MAX_SESSIONS",
+        schema: (name) => wholeNumber(name, 1, 100_000).default(1000),
+        help: "Open sessions of 2025 clients; beyond it new ones get 503",
+      },
+      {
+        env: "MCP_SESSION_IDLE_MS",
+        schema: (name) => wholeNumber(name, 100, 86_400_000).default(900_000),
+        help: "A session unused this long is closed (its id then gets 404)",
+      },
+      {
+        env: "MCP_SHUTDOWN_GRACE_MS",
+        schema: (name) => wholeNumber(name, 0, 3_600_000).default(60_000),
+        help: "How long running calls may finish after SIGTERM",
+      },
+    ],
+  },
+} as const satisfies Record<string, { title: string; settings: readonly Setting[] }>;
+
+type SettingRow = (typeof SETTINGS_TABLE)[keyof typeof SETTINGS_TABLE]["settings"][number];
+
+/** Every setting, in --help order. */
+export const SETTINGS: readonly Setting[] = Object.values(SETTINGS_TABLE).flatMap<Setting>(
+  ({ settings }) => settings,
+);
+
+/** Each variable's own schema, so that loadConfig's result is typed per variable. */
+type RawShape = { [Row in SettingRow as Row["env"]]: ReturnType<Row["schema"]> };
+
+const rawSchema = z.object(
+  Object.fromEntries(SETTINGS.map((setting) => [setting.env, setting.schema(setting.env)])) as RawShape,
+);
+
+/** Boolean settings take a bare flag (`--read-only`); their variable takes true or false. */
+const takesNoValue = (setting: Setting) => setting.schema === booleanSetting;
 
 /** Parses argv (without node and script) and the environment into what the CLI should do. */
 export function parseCli(argv: string[], env: Env): CliAction {
@@ -324,7 +422,7 @@ export function parseCli(argv: string[], env: Env): CliAction {
     version: { type: "boolean", short: "v" },
   };
   for (const setting of SETTINGS) {
-    if (setting.flag) options[setting.flag] = { type: setting.boolean ? "boolean" : "string" };
+    if (setting.flag) options[setting.flag] = { type: takesNoValue(setting) ? "boolean" : "string" };
   }
   let flags: Record<string, string | boolean | undefined>;
   try {
@@ -510,21 +608,74 @@ function dropUndefined<T extends object>(value: T): T {
 }
 
 export function helpText(version: string): string {
-  const names = SETTINGS.map((setting) => (setting.flag ? `--${setting.flag}` : ""));
-  const flagWidth = Math.max(...names.map((name) => name.length));
+  const flagWidth = Math.max(...SETTINGS.map((setting) => flagName(setting).length));
   const envWidth = Math.max(...SETTINGS.map((setting) => setting.env.length));
-  const rows = SETTINGS.map(
-    (setting, index) =>
-      `  ${(names[index] ?? "").padEnd(flagWidth)}  ${setting.env.padEnd(envWidth)}  ${setting.help}`,
-  );
+  const line = (setting: Setting) => {
+    const text = [plainText(setting.help), shownDefault(setting, (value) => `(default ${value})`)];
+    return `  ${flagName(setting).padEnd(flagWidth)}  ${setting.env.padEnd(envWidth)}  ${text.filter(Boolean).join(" ")}`;
+  };
   return [
     `jenkins-mcp ${version}: an MCP server for Jenkins`,
     "",
     "Usage: jenkins-mcp [options]      (settings come from flags or environment variables)",
     "       jenkins-mcp --help | --version",
     "",
-    "Settings (a flag wins over its environment variable):",
+    ...Object.values(SETTINGS_TABLE).flatMap(({ title, settings }) => [title, ...settings.map(line), ""]),
+  ].join("\n");
+}
+
+/**
+ * Rewrites the text between each `<!-- settings:GROUP -->` and `<!-- /settings:GROUP -->` of a
+ * markdown document (README.md) with the table of that group's settings.
+ */
+export function withSettingsTables(markdown: string): string {
+  let result = markdown;
+  for (const [group, { settings }] of Object.entries(SETTINGS_TABLE)) {
+    const start = `<!-- settings:${group} -->\n`;
+    const end = `<!-- /settings:${group} -->`;
+    const from = result.indexOf(start);
+    const to = result.indexOf(end, from);
+    if (from === -1 || to === -1) throw new Error(`No ${start.trim()} ... ${end} block to fill`);
+    result = result.slice(0, from + start.length) + markdownTable(settings) + result.slice(to);
+  }
+  return result;
+}
+
+function markdownTable(settings: readonly Setting[]): string {
+  const rows = settings.map((setting) =>
+    tableRow([
+      `\`${setting.env}\``,
+      setting.flag ? `\`${flagName(setting)}\`` : "",
+      shownDefault(setting, (value) => `\`${value}\``),
+      setting.help,
+    ]),
+  );
+  return [
+    tableRow(["Variable", "Flag", "Default", "Meaning"]),
+    tableRow(["---", "---", "---", "---"]),
     ...rows,
     "",
   ].join("\n");
+}
+
+function tableRow(cells: string[]): string {
+  return `|${cells.map((cell) => (cell ? ` ${cell} ` : " ")).join("|")}|`;
+}
+
+function flagName(setting: Setting): string {
+  return setting.flag ? `--${setting.flag}` : "";
+}
+
+/** The row's words in parentheses, else the schema's value for an unset variable through `format`, else "". */
+function shownDefault(setting: Setting, format: (value: string) => string): string {
+  if (setting.whenUnset) return `(${setting.whenUnset})`;
+  const unset = setting.schema(setting.env).safeParse(undefined);
+  // A list shows as its variable is written: the empty one as nothing.
+  const value = unset.success && unset.data !== undefined ? String(unset.data) : "";
+  return value && format(value);
+}
+
+/** Markdown as the terminal shows it: code without backticks, links to README sections by name. */
+function plainText(markdown: string): string {
+  return markdown.replaceAll("`", "").replace(/\[([^\]]*)\]\(#[^)]*\)/g, '"$1" in the README');
 }

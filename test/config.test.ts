@@ -110,4 +110,11 @@ describe("parseCli", () => {
       expect(help).toContain(name);
     }
   });
+
+  it("shows in --help the default each setting takes when unset", () => {
+    const help = helpText("1.2.3");
+    expect(help).toMatch(/ JENKINS_TIMEOUT_MS +Timeout .* \(default 30000\)\n/);
+    expect(help).toMatch(/--read-only +JENKINS_MCP_READ_ONLY +Offer .* \(default false\)\n/);
+    expect(help).toMatch(/ JENKINS_USER +Jenkins user id \(anonymous\)\n/);
+  });
 });

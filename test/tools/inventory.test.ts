@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config.js";
+import { ConfigError, helpText } from "../../src/config.js";
 import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
+import { TOOLSET_WORDS, TOOLSETS } from "../../src/tools/toolsets.js";
 import { MISSION_TOOLS } from "../support/mission.js";
 
 const names = (selection: Parameters<typeof selectTools>[1]) =>
@@ -47,6 +48,13 @@ describe("tool selection", () => {
     expect(names({ readOnly: false, exclude: [], toolsets: ["default"] })).toEqual(
       names({ readOnly: false, exclude: [] }),
     );
+  });
+
+  it("are all named in the help of --toolsets", () => {
+    const help = helpText("0");
+    const line = help.split("\n").find((text) => text.includes("JENKINS_MCP_TOOLSETS")) ?? "";
+    for (const word of [...TOOLSETS.map((toolset) => toolset.id), ...TOOLSET_WORDS])
+      expect(line).toContain(word);
   });
 
   it.each([
