@@ -1,11 +1,12 @@
 import type { GetPromptResult, McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { triggerBuild } from "../tools/builds.js";
-import { getFailureSummary } from "../tools/diagnosis.js";
-import { getJob } from "../tools/jobs.js";
-import { getBuildLog, searchBuildLog } from "../tools/logs.js";
+import { getFailureSummary } from "../tools/builds/getFailureSummary.js";
+import { triggerBuild } from "../tools/builds/triggerBuild.js";
+import { getJob } from "../tools/jobs/getJob.js";
+import { searchJobs } from "../tools/jobs/searchJobs.js";
+import { getBuildLog } from "../tools/logs/getBuildLog.js";
+import { searchBuildLog } from "../tools/logs/searchBuildLog.js";
 import type { ToolDefinition } from "../tools/registry.js";
-import { searchJobs } from "../tools/search.js";
 
 /**
  * A prompt is offered only with every tool its steps call, so that it never sends a model to a

@@ -3,8 +3,8 @@ import { isContainer } from "../jenkins/items.js";
 import { PERMALINKS } from "../jenkins/paths.js";
 import type { TreeItem } from "../jenkins/tree.js";
 import { type Caller, permittedJob } from "../tools/access.js";
+import { rankJobs } from "../tools/jobs/ranking.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
-import { rankJobs } from "../tools/search.js";
 import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
 
 /** Arguments (of prompts and resource templates) whose values are job full names. */

@@ -13,7 +13,7 @@ import { InvalidInputError, JenkinsError } from "../jenkins/errors.js";
 import { isContainer } from "../jenkins/items.js";
 import { type BuildRef, PERMALINKS } from "../jenkins/paths.js";
 import { type Caller, permittedJob } from "../tools/access.js";
-import { publicJob } from "../tools/jobs.js";
+import { publicJob } from "../tools/jobs/getJob.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
 import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
 

@@ -1,23 +1,17 @@
-import { buildTools } from "./builds.js";
-import { diagnosisTools } from "./diagnosis.js";
-import { historyTools } from "./history.js";
-import { jobTools } from "./jobs.js";
-import { logTools } from "./logs.js";
-import { pipelineTools } from "./pipelines.js";
-import { queueTools } from "./queue.js";
+import { buildsTools } from "./builds/index.js";
+import { jobsTools } from "./jobs/index.js";
+import { logsTools } from "./logs/index.js";
+import { pipelinesTools } from "./pipelines/index.js";
+import { queueTools } from "./queue/index.js";
 import type { ToolDefinition } from "./registry.js";
-import { searchTools } from "./search.js";
-import { systemTools } from "./system.js";
+import { systemTools } from "./system/index.js";
 
-/** Every tool the server offers, in the order clients list them. */
+/** Every tool the server offers, in the order clients list them: toolset by toolset, as in TOOLSETS. */
 export const allTools: readonly ToolDefinition[] = [
-  ...jobTools,
-  ...searchTools,
-  ...buildTools,
-  ...historyTools,
-  ...diagnosisTools,
-  ...logTools,
+  ...jobsTools,
+  ...buildsTools,
+  ...logsTools,
   ...queueTools,
-  ...pipelineTools,
+  ...pipelinesTools,
   ...systemTools,
 ];

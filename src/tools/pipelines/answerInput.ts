@@ -1,47 +1,11 @@
 import { z } from "zod";
-import type { ParameterDefinition } from "../jenkins/parameters.js";
-import { describeBuild, type JobPath } from "../jenkins/paths.js";
-import type { PendingInput } from "../jenkins/pipelines.js";
-import { checkParameters, describeParameters, maskedParameters } from "./builds.js";
-import { defineTool, type ToolContext, ToolError } from "./registry.js";
-import { buildRef, jobFullName, parameterSchema, requiredBuildNumber } from "./schemas.js";
-
-const inputSchema = z.object({
-  inputId: z.string(),
-  message: z.string(),
-  proceedText: z.string(),
-  parameters: z.array(parameterSchema),
-});
-
-export const getPendingInputs = defineTool({
-  name: "getPendingInputs",
-  toolset: "pipelines",
-  core: false,
-  title: "Get pending inputs",
-  description:
-    'The `input` steps a running pipeline waits on for a person: message, inputId and the parameters answerInput takes. E.g. {"jobFullName": "ops/deploy", "buildNumber": 7}',
-  inputSchema: z.object({ jobFullName, buildNumber: requiredBuildNumber }),
-  outputSchema: z.object({
-    jobFullName: z.string(),
-    buildNumber: z.number(),
-    building: z.boolean(),
-    inputs: z.array(inputSchema),
-  }),
-  annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler(input, context) {
-    const jobPath = await context.job("read", input.jobFullName);
-    const { build, inputs } = await readInputs(jobPath, input.buildNumber, context);
-    const name = describeBuild([build.jobFullName], build.number);
-    context.audit.done = `read the inputs waiting in ${name}`;
-    const structured = {
-      jobFullName: build.jobFullName,
-      buildNumber: build.number,
-      building: build.building,
-      inputs: inputs.map(publicInput),
-    };
-    return { text: renderInputs(name, build.building, structured.inputs), structured };
-  },
-});
+import type { ParameterDefinition } from "../../jenkins/parameters.js";
+import { describeBuild } from "../../jenkins/paths.js";
+import type { PendingInput } from "../../jenkins/pipelines.js";
+import { checkParameters, describeParameters, maskedParameters } from "../parameters.js";
+import { defineTool, ToolError } from "../registry.js";
+import { jobFullName, requiredBuildNumber } from "../schemas.js";
+import { readInputs } from "./inputs.js";
 
 export const answerInput = defineTool({
   name: "answerInput",
@@ -118,16 +82,6 @@ export const answerInput = defineTool({
   },
 });
 
-export const pipelineTools = [getPendingInputs, answerInput];
-
-async function readInputs(jobPath: JobPath, buildNumber: number | string, context: ToolContext) {
-  const { jenkins, signal } = context;
-  const build = await jenkins.getBuild(jobPath, buildRef(buildNumber), signal);
-  // A finished build waits for nothing: no need to ask the stage view.
-  const inputs = build.building ? await jenkins.pendingInputs(jobPath, build.number, signal) : [];
-  return { build, inputs };
-}
-
 /** Jenkins capitalizes the ids it is given: "approve" names input "Approve". */
 function findInput(inputs: PendingInput[], id: string, build: string): PendingInput {
   const found =
@@ -144,31 +98,4 @@ function findInput(inputs: PendingInput[], id: string, build: string): PendingIn
 function formValues(definitions: ParameterDefinition[], sent: URLSearchParams) {
   const booleans = new Set(definitions.filter((d) => d.type === "boolean").map((d) => d.name));
   return [...sent].map(([name, value]) => ({ name, value: booleans.has(name) ? value === "true" : value }));
-}
-
-function publicInput(input: PendingInput): z.input<typeof inputSchema> {
-  return {
-    inputId: input.id,
-    message: input.message,
-    proceedText: input.proceedText,
-    parameters: input.parameters.map(({ jenkinsType: _, ...parameter }) => parameter),
-  };
-}
-
-function renderInputs(name: string, building: boolean, inputs: Array<z.input<typeof inputSchema>>): string {
-  if (inputs.length === 0) {
-    return building ? `${name} is not waiting for any input.` : `${name} has finished: it waits for nothing.`;
-  }
-  const lines = [`${name} waits for:`];
-  for (const input of inputs) {
-    lines.push(`- "${input.message}" (inputId ${input.inputId}; proceed is "${input.proceedText}")`);
-    for (const parameter of input.parameters) {
-      const choices = parameter.choices ? ` one of ${parameter.choices.join("|")}` : "";
-      lines.push(
-        `  - ${parameter.name} (${parameter.type}${choices}, default ${JSON.stringify(parameter.default)})`,
-      );
-    }
-  }
-  lines.push("answerInput proceeds or aborts.");
-  return lines.join("\n");
 }

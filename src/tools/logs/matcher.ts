@@ -1,5 +1,5 @@
 import { createContext, Script } from "node:vm";
-import { ToolError } from "./registry.js";
+import { ToolError } from "../registry.js";
 
 export interface MatchOptions {
   pattern: string;

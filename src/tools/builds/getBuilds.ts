@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { BuildHistory } from "../jenkins/builds.js";
-import { defineTool } from "./registry.js";
-import { jobFullName, wholeNumber } from "./schemas.js";
+import type { BuildHistory } from "../../jenkins/builds.js";
+import { defineTool } from "../registry.js";
+import { jobFullName, wholeNumber } from "../schemas.js";
 
 export const getBuilds = defineTool({
   name: "getBuilds",
@@ -40,8 +40,6 @@ export const getBuilds = defineTool({
     return { text: renderHistory(history), structured };
   },
 });
-
-export const historyTools = [getBuilds];
 
 function renderHistory(history: BuildHistory): string {
   if (history.builds.length === 0) return `${history.jobFullName} has no builds yet.`;

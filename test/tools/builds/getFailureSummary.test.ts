@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isErrorLine } from "../../src/tools/diagnosis.js";
+import { isErrorLine } from "../../../src/tools/builds/getFailureSummary.js";
 
 describe("error lines of a log", () => {
   it.each([

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { lineMatcher, MatchCollector } from "../../src/tools/matcher.js";
-import { ToolError } from "../../src/tools/registry.js";
+import { lineMatcher, MatchCollector } from "../../../src/tools/logs/matcher.js";
+import { ToolError } from "../../../src/tools/registry.js";
 
 /** searchBuildLog's matcher against a naive search, however the log arrives in batches. */
 const line = fc.stringMatching(/^[abAB.*( ]{0,8}$/);

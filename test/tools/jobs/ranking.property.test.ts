@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TreeItem } from "../../src/jenkins/tree.js";
-import { matchTier, queryWords, rankJobs } from "../../src/tools/search.js";
+import type { TreeItem } from "../../../src/jenkins/tree.js";
+import { matchTier, queryWords, rankJobs } from "../../../src/tools/jobs/ranking.js";
 
 /** searchJobs' ranking, for any jobs and any query: all words must match, best tier first. */
 const word = fc.stringMatching(/^[a-c]{1,3}$/);

@@ -1,0 +1,8 @@
+import { getBuild } from "./getBuild.js";
+import { getBuilds } from "./getBuilds.js";
+import { getFailureSummary } from "./getFailureSummary.js";
+import { getTestResults } from "./getTestResults.js";
+import { stopBuild } from "./stopBuild.js";
+import { triggerBuild } from "./triggerBuild.js";
+
+export const buildsTools = [getBuild, triggerBuild, stopBuild, getBuilds, getFailureSummary, getTestResults];

@@ -1,0 +1,6 @@
+import { createJob } from "./createJob.js";
+import { getJob } from "./getJob.js";
+import { getJobs } from "./getJobs.js";
+import { searchJobs } from "./searchJobs.js";
+
+export const jobsTools = [getJob, getJobs, createJob, searchJobs];

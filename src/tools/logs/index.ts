@@ -1,0 +1,4 @@
+import { getBuildLog } from "./getBuildLog.js";
+import { searchBuildLog } from "./searchBuildLog.js";
+
+export const logsTools = [getBuildLog, searchBuildLog];
