@@ -23,7 +23,7 @@ import { buildRef } from "./schemas.js";
 import type { Toolset } from "./toolsets.js";
 
 /** What the audit line of a call says beyond its outcome; handlers fill it in as they learn it. */
-export interface AuditNote {
+interface AuditNote {
   job?: string;
   parameters?: Record<string, string>;
   /** What was done, after the client's name: "triggered team/api #42 with BRANCH=main". */
@@ -67,7 +67,7 @@ export interface ToolContext {
   mask(text: string): string;
 }
 
-export interface ToolResult<Output> {
+interface ToolResult<Output> {
   /** The short text a model reads. */
   text: string;
   structured: Output;
@@ -284,10 +284,7 @@ type JsonObject = Record<string, unknown>;
  * `additionalProperties: false`, the ±2^53 bounds that `.int()` adds and, for output schemas
  * (whose fields are always present), `required`. Validation stays zod's own.
  */
-export function compactSchema<Schema extends z.ZodType>(
-  schema: Schema,
-  options = { omitRequired: false },
-): Schema {
+function compactSchema<Schema extends z.ZodType>(schema: Schema, options = { omitRequired: false }): Schema {
   const made = (options.omitRequired ? compactedOutputs : compactedInputs).get(schema);
   if (made) return made as Schema;
   const standard = schema["~standard"];

@@ -108,7 +108,7 @@ function escapeXml(text: string): string {
 }
 
 /** A pipeline job whose script runs in the Groovy sandbox, so it needs no script approval. */
-export function pipelineXml(script: string, description: string): string {
+function pipelineXml(script: string, description: string): string {
   return [
     "<?xml version='1.1' encoding='UTF-8'?>",
     "<flow-definition>",

@@ -3,6 +3,7 @@ import { formatJobPath } from "../../jenkins/paths.js";
 import type { TreeItem } from "../../jenkins/tree.js";
 import { defineTool, ToolError } from "../registry.js";
 import { wholeNumber } from "../schemas.js";
+import { jobTypeSchema } from "./entries.js";
 import { queryWords, rankJobs } from "./ranking.js";
 
 const MAX_UNEXPLORED = 10;
@@ -28,7 +29,7 @@ export const searchJobs = defineTool({
         name: z.string(),
         fullName: z.string(),
         displayName: z.string(),
-        type: z.enum(["freestyle", "pipeline", "folder", "multibranch", "other"]),
+        type: jobTypeSchema,
         status: z.string().nullable(),
       }),
     ),

@@ -8,7 +8,7 @@ export interface MatchOptions {
 }
 
 /** For each matching line of a batch: its index in the batch and where the match starts. */
-export type Hits = Map<number, number>;
+type Hits = Map<number, number>;
 
 export interface LineMatcher {
   match(lines: readonly string[]): Hits;
@@ -23,7 +23,7 @@ const REGEX_SCAN = new Script(
   "found = []; for (let i = 0; i < lines.length; i++) { const m = re.exec(lines[i]); if (m) found.push(i, m.index); } found",
 );
 
-export class SlowPattern extends ToolError {
+class SlowPattern extends ToolError {
   override name = "SlowPattern";
 }
 
@@ -78,7 +78,7 @@ function regexMatcher({ pattern, ignoreCase }: MatchOptions): LineMatcher {
 /** Longest line shown in a search answer; a long match line is shown around the match. */
 const SHOWN_LINE_CHARS = 400;
 
-export function showLine(line: string, at = 0): string {
+function showLine(line: string, at = 0): string {
   if (line.length <= SHOWN_LINE_CHARS) return line;
   const from = Math.max(0, Math.min(at - 100, line.length - SHOWN_LINE_CHARS));
   const shown = line.slice(from, from + SHOWN_LINE_CHARS);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../registry.js";
-import { describeItem, queueItemSchema, toOutput } from "./items.js";
+import { describeItem, queueItemOutput, queueItemSchema } from "./items.js";
 
 export const getQueue = defineTool({
   name: "getQueue",
@@ -14,7 +14,7 @@ export const getQueue = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler(_input, { jenkins, signal, mayRead, audit }) {
     const items = (await jenkins.listQueue(signal))
-      .map((item) => toOutput(jenkins, item))
+      .map((item) => queueItemOutput(jenkins, item))
       .filter((item) => mayRead(item.jobFullName))
       .sort((a, b) => (a.inQueueSince ?? "").localeCompare(b.inQueueSince ?? ""));
     audit.done = `listed the queue (${items.length} items)`;

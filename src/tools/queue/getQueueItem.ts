@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool } from "../registry.js";
 import { wholeNumber } from "../schemas.js";
-import { describeItem, queueItemSchema, readQueueItem, toOutput, UNKNOWN_ITEM } from "./items.js";
+import { describeItem, queueItemOutput, queueItemSchema, readQueueItem, UNKNOWN_ITEM } from "./items.js";
 
 export const getQueueItem = defineTool({
   name: "getQueueItem",
@@ -17,7 +17,7 @@ export const getQueueItem = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ queueItemId }, { jenkins, signal, check, authorize, audit }) {
     const item = await readQueueItem(jenkins, queueItemId, signal, UNKNOWN_ITEM);
-    const structured = toOutput(jenkins, item);
+    const structured = queueItemOutput(jenkins, item);
     // Which job an item belongs to is known only from Jenkins: the policy decides after that read.
     check("read", structured.jobFullName);
     await authorize("read", structured.jobFullName ?? `queue item ${queueItemId}`);

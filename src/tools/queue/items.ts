@@ -19,7 +19,7 @@ export const queueItemSchema = z.object({
 
 type QueueItemOutput = z.input<typeof queueItemSchema>;
 
-export function toOutput(jenkins: JenkinsClient, item: QueueItem): QueueItemOutput {
+export function queueItemOutput(jenkins: JenkinsClient, item: QueueItem): QueueItemOutput {
   return {
     id: item.id,
     jobFullName: jobNameOf(jenkins, item),
