@@ -4,7 +4,7 @@
  * `reset` (forget recorded requests), `summary` (how many and how many bytes since) and `requests`
  * (each one, to replay them directly).
  */
-import { JenkinsSimulator } from "../test/support/jenkins-simulator.js";
+import { JenkinsSimulator } from "../simulator/jenkins-simulator.js";
 import type { SimulatorReply, SimulatorRequest } from "./lib/simulator-protocol.js";
 
 const simulator = await JenkinsSimulator.start({ quietPeriodMs: 200, buildDurationMs: 300 });

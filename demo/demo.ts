@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { SIMULATOR_USERS } from "../test/support/auth.js";
-import { JenkinsSimulator } from "../test/support/jenkins-simulator.js";
+import { SIMULATOR_USERS } from "../simulator/auth.js";
+import { JenkinsSimulator } from "../simulator/jenkins-simulator.js";
 
 // Compiled to dist-sandbox/demo/demo.js: the CLI is two levels up, in dist/.
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));

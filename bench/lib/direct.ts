@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { SIMULATOR_USERS } from "../../test/support/auth.js";
+import { SIMULATOR_USERS } from "../../simulator/auth.js";
 import type { SeenRequest } from "./simulator-protocol.js";
 
 /** Headers that belong to one connection, not to the request being replayed. */

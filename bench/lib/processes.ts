@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, connect, createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SIMULATOR_USERS } from "../../test/support/auth.js";
+import { SIMULATOR_USERS } from "../../simulator/auth.js";
 import type { ToolAnswer } from "./context.js";
 import type { HttpMode } from "./rpc.js";
 import type { SeenRequest, SimulatorReply, SimulatorRequest } from "./simulator-protocol.js";

@@ -18,7 +18,7 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from "@modelcontextp
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
-import { bigLogLine } from "../../test/support/jenkins-simulator.js";
+import { bigLogLine } from "../../simulator/jenkins-simulator.js";
 import type { ReadyAnswer, SdkServerMode } from "./processes.js";
 
 const answers = JSON.parse(process.env.SDK_SERVER_ANSWERS ?? "{}") as Record<string, ReadyAnswer>;

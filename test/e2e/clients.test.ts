@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
 import { MISSION_TOOLS } from "../support/mission.js";
 import { type ClientGeneration, cliEnv, connectStdio, type McpSession } from "./harness.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
 import { openSession, type Session, type Transport } from "./sessions.js";
 
 /**

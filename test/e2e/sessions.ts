@@ -1,9 +1,9 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { startHttpServer } from "../../src/transports/http/index.js";
-import { SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 import { CLI, cliEnv, type ElicitAnswer, type ToolAnswer, toAnswer } from "./harness.js";
 
 /** A v2 MCP client over stdio (the spawned CLI) or HTTP (the server in process), with every toolset on. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { JenkinsSimulator, NIGHTLY_LOG_LINES, SEED_JOBS } from "../support/jenkins-simulator.js";
-import { GrowingLog } from "../support/logs.js";
-import { Build } from "../support/world.js";
+import { JenkinsSimulator, NIGHTLY_LOG_LINES, SEED_JOBS } from "../../simulator/jenkins-simulator.js";
+import { GrowingLog } from "../../simulator/logs.js";
+import { Build } from "../../simulator/world.js";
 import type { ToolAnswer } from "./harness.js";
 import { openSession, type Session, type Transport } from "./sessions.js";
 

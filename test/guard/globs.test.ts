@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compareIgnoreCase } from "../../simulator/java-strings.js";
 import { JobGlob, someNameInside } from "../../src/guard/globs.js";
 import { type Action, parsePolicy } from "../../src/guard/policy.js";
 import { foldName } from "../../src/jenkins/names.js";
-import { compareIgnoreCase } from "../support/java-strings.js";
 
 describe("item names as Jenkins compares them", () => {
   it.each([

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
+import { GrowingLog } from "../../simulator/logs.js";
+import { Build } from "../../simulator/world.js";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http/index.js";
 import { CLI, cliEnv, connectStdio, type McpSession } from "../e2e/harness.js";
-import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
-import { GrowingLog } from "../support/logs.js";
-import { Build } from "../support/world.js";
 
 /**
  * Guardrails through real MCP clients: policy refusals that send nothing, per-client views over

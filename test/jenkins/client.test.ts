@@ -7,14 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
+import { GrowingLog } from "../../simulator/logs.js";
+import { Build } from "../../simulator/world.js";
 import type { JenkinsAuth, JenkinsConfig } from "../../src/config.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { type ErrorSubject, JenkinsError, type JenkinsErrorKind } from "../../src/jenkins/errors.js";
 import { cleanLine } from "../../src/jenkins/lines.js";
 import { parseJobPath } from "../../src/jenkins/paths.js";
-import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
-import { GrowingLog } from "../support/logs.js";
-import { Build } from "../support/world.js";
 
 const { admin, reader } = SIMULATOR_USERS;
 const token = (user: typeof admin | typeof reader): JenkinsAuth => ({

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
+import type { Build } from "../../simulator/world.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { JenkinsError } from "../../src/jenkins/errors.js";
 import { parseJobPath } from "../../src/jenkins/paths.js";
-import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
-import type { Build } from "../support/world.js";
 
 /** The adapter's workflow operations against the simulator: what they ask Jenkins, and what they make of it. */
 const { admin, reader } = SIMULATOR_USERS;

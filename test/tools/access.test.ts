@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
 import { Guard } from "../../src/guard/guard.js";
 import { parsePolicy } from "../../src/guard/policy.js";
 import { HttpJenkinsClient, type JenkinsClient } from "../../src/jenkins/client.js";
@@ -8,7 +9,6 @@ import { formatJobPath, type JobPath } from "../../src/jenkins/paths.js";
 import { createLogger } from "../../src/logger.js";
 import { buildServer } from "../../src/server.js";
 import { allTools } from "../../src/tools/index.js";
-import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 
 /**
  * The rule that keeps the policy whole: a tool hands the adapter only job paths that came out of

@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { JenkinsSimulator, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { ServerDependencies } from "../../src/server.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http/index.js";
-import { JenkinsSimulator, SIMULATOR_USERS } from "../support/jenkins-simulator.js";
 
 export const TOKEN = "alice-token-0123456789abcdef";
 

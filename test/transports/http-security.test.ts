@@ -1,9 +1,9 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JenkinsSimulator } from "../../simulator/jenkins-simulator.js";
 import type { AuditEntry } from "../../src/guard/audit.js";
 import { Guard } from "../../src/guard/guard.js";
 import { ErrorCode } from "../../src/transports/http/jsonrpc.js";
-import type { JenkinsSimulator } from "../support/jenkins-simulator.js";
 import {
   bearer,
   connect,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type JenkinsSimulator, SEED_JOBS } from "../../simulator/jenkins-simulator.js";
 import { ErrorCode } from "../../src/transports/http/jsonrpc.js";
-import { type JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
 import {
   bearer,
   connect,

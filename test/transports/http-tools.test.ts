@@ -3,9 +3,9 @@ import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JenkinsSimulator, SEED_JOBS } from "../../simulator/jenkins-simulator.js";
 import { Guard } from "../../src/guard/guard.js";
 import { parsePolicy } from "../../src/guard/policy.js";
-import { JenkinsSimulator, SEED_JOBS } from "../support/jenkins-simulator.js";
 import { MISSION_TOOLS } from "../support/mission.js";
 import {
   bearer,

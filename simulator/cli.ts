@@ -2,7 +2,7 @@ import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "./jenkins-simulato
 
 /**
  * Runs a simulator until interrupted, for manual poking:
- *   node dist/test/support/cli.js [--port 8080] [--prefix /jenkins] [--version 2.541.1]
+ *   npx tsc -p tsconfig.sandbox.json && node dist-sandbox/simulator/cli.js [--port 8080] [--prefix /jenkins] [--version 2.541.1]
  */
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
