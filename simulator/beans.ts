@@ -28,13 +28,13 @@ const RESULT_COLORS: Readonly<Record<Result, string>> = {
 };
 
 /** Run.getIconColor: while building, the previous build's colour with `_anime`. */
-export function buildColor(build: Build): string {
+function buildColor(build: Build): string {
   if (build.result) return RESULT_COLORS[build.result];
   const previous = build.previous();
   return `${previous ? buildColor(previous).replace(/_anime$/, "") : "notbuilt"}_anime`;
 }
 
-export function jobColor(job: Job): string {
+function jobColor(job: Job): string {
   if (job.disabled) return "disabled";
   const last = job.builds.at(-1);
   return last ? buildColor(last) : "notbuilt";

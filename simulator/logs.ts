@@ -207,7 +207,7 @@ function removeNotes(lines: Buffer): Buffer {
 }
 
 /** Jenkins caps one read of a running log to this many lines (LargeText.MAX_LINES_READ). */
-export const MAX_LINES_READ = 10_000;
+const MAX_LINES_READ = 10_000;
 
 /**
  * End offset of what LargeText writes from `start` while the log is still written: up to the last line

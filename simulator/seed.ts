@@ -40,7 +40,7 @@ export const SEED_JOBS = {
 } as const;
 
 /** `big-folder` holds job-00000 .. job-09999. */
-export const BIG_FOLDER_SIZE = 10_000;
+const BIG_FOLDER_SIZE = 10_000;
 
 /** big-log #1: this many generated 100-byte lines (about 200 MB), see `bigLogLine`. */
 export const BIG_LOG_LINES = 2_000_000;
@@ -52,9 +52,9 @@ export const API_FAILED_TESTS: Omit<TestResult, "suites"> = { totalCount: 120, f
 export const NIGHTLY_LOG_LINES = 1_000_000;
 
 /** A BRANCH value that makes team/backend/api fail. */
-export const API_FAILING_BRANCH = "broken";
+const API_FAILING_BRANCH = "broken";
 
-export const API_PARAMS: readonly ParamDef[] = [
+const API_PARAMS: readonly ParamDef[] = [
   { type: "string", name: "BRANCH", description: "Git branch to build", defaultValue: "main" },
   { type: "boolean", name: "DEPLOY", description: "Deploy after the build", defaultValue: "false" },
   {

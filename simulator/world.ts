@@ -29,7 +29,7 @@ export interface Cause {
 }
 
 /** CaseResult.Status. */
-export type CaseStatus = "PASSED" | "SKIPPED" | "FAILED" | "FIXED" | "REGRESSION";
+type CaseStatus = "PASSED" | "SKIPPED" | "FAILED" | "FIXED" | "REGRESSION";
 
 export interface TestCase {
   readonly className: string;
@@ -123,7 +123,7 @@ export interface JobSpec extends Partial<JobTiming> {
 }
 
 /** Util.rawEncode: the URL form of one item name. */
-export function rawEncode(name: string): string {
+function rawEncode(name: string): string {
   return Array.from(name, (ch) =>
     /^[A-Za-z0-9!$&'()*+,\-.=@_]$/.test(ch)
       ? ch
@@ -206,7 +206,7 @@ export class Folder extends Item {
 const COMPLETED = (b: Build): boolean => !b.building;
 
 /** Permalinks (PermalinkProjectAction.Permalink) and the builds they resolve to. */
-export const PERMALINKS: Readonly<Record<string, (b: Build) => boolean>> = {
+const PERMALINKS: Readonly<Record<string, (b: Build) => boolean>> = {
   lastBuild: () => true,
   lastCompletedBuild: COMPLETED,
   lastSuccessfulBuild: (b) => b.result === "SUCCESS" || b.result === "UNSTABLE",
@@ -282,7 +282,7 @@ export class Job extends Item {
 }
 
 /** Default outcome: FAILURE when a FAIL parameter is true, UNSTABLE when UNSTABLE is true. */
-export const defaultOutcome: Outcome = (params) =>
+const defaultOutcome: Outcome = (params) =>
   params.FAIL === "true" ? "FAILURE" : params.UNSTABLE === "true" ? "UNSTABLE" : "SUCCESS";
 
 interface Execution {

@@ -112,7 +112,7 @@ export function parseXml(source: string): XmlElement {
   return root;
 }
 
-export function child(element: XmlElement, name: string): XmlElement | undefined {
+function child(element: XmlElement, name: string): XmlElement | undefined {
   return element.children.find((c) => c.name === name);
 }
 

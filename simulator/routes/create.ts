@@ -17,7 +17,7 @@ import { type AppEnv, denied, JenkinsException, postOnly, type RequestContext } 
 /** ItemGroupMixIn.createTopLevelItem and the config.xml endpoint. */
 
 /** Jenkins.checkGoodName: the Failure message for a bad item name, or null. */
-export function badNameReason(name: string): string | null {
+function badNameReason(name: string): string | null {
   if (name.length === 0) return "No name is specified";
   const trimmed = name.trim();
   if (trimmed === "." || trimmed === "..") return `“${trimmed}” is not an allowed name`;
