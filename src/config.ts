@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { fillBlock, table } from "./markdown.js";
 
 /** A configuration mistake: the CLI prints its message alone and exits with code 2. */
 export class ConfigError extends Error {
@@ -12,7 +13,7 @@ export type JenkinsAuth =
   | { kind: "apiToken"; user: string; token: string }
   | { kind: "password"; user: string; password: string };
 
-export interface ProxyConfig {
+interface ProxyConfig {
   httpProxy?: string;
   httpsProxy?: string;
   noProxy?: string;
@@ -30,7 +31,7 @@ export interface JenkinsConfig {
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
-export type TransportKind = "stdio" | "http";
+type TransportKind = "stdio" | "http";
 
 /** A client allowed on the HTTP transport: its name is its identity in logs, audit and policy. */
 export interface HttpClientToken {
@@ -68,7 +69,7 @@ export interface ToolSelection {
 }
 
 /** Guardrails for agents: who may do what, and the record of what they did. */
-export interface GuardConfig {
+interface GuardConfig {
   policyFile?: string;
   auditLog?: string;
 }
@@ -631,35 +632,19 @@ export function helpText(version: string): string {
 export function withSettingsTables(markdown: string): string {
   let result = markdown;
   for (const [group, { settings }] of Object.entries(SETTINGS_TABLE)) {
-    const start = `<!-- settings:${group} -->\n`;
-    const end = `<!-- /settings:${group} -->`;
-    const from = result.indexOf(start);
-    const to = result.indexOf(end, from);
-    if (from === -1 || to === -1) throw new Error(`No ${start.trim()} ... ${end} block to fill`);
-    result = result.slice(0, from + start.length) + markdownTable(settings) + result.slice(to);
+    result = fillBlock(result, `settings:${group}`, markdownTable(settings));
   }
   return result;
 }
 
 function markdownTable(settings: readonly Setting[]): string {
-  const rows = settings.map((setting) =>
-    tableRow([
-      `\`${setting.env}\``,
-      setting.flag ? `\`${flagName(setting)}\`` : "",
-      shownDefault(setting, (value) => `\`${value}\``),
-      setting.help,
-    ]),
-  );
-  return [
-    tableRow(["Variable", "Flag", "Default", "Meaning"]),
-    tableRow(["---", "---", "---", "---"]),
-    ...rows,
-    "",
-  ].join("\n");
-}
-
-function tableRow(cells: string[]): string {
-  return `|${cells.map((cell) => (cell ? ` ${cell} ` : " ")).join("|")}|`;
+  const rows = settings.map((setting) => [
+    `\`${setting.env}\``,
+    setting.flag ? `\`${flagName(setting)}\`` : "",
+    shownDefault(setting, (value) => `\`${value}\``),
+    setting.help,
+  ]);
+  return table(["Variable", "Flag", "Default", "Meaning"], rows);
 }
 
 function flagName(setting: Setting): string {

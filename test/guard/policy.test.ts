@@ -120,10 +120,10 @@ describe("policy mistakes", () => {
   });
 });
 
-describe("the README's sample policy", () => {
-  it("is a valid policy that decides as the README says", async () => {
+describe("the policy guide's sample policy", () => {
+  it("is a valid policy that decides as docs/policy.md says", async () => {
     const { readFileSync } = await import("node:fs");
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const readme = readFileSync(new URL("../../docs/policy.md", import.meta.url), "utf8");
     const sample = /```yaml\n# team-policy\.yaml\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(sample).toBeTruthy();
     const policy = parsePolicy(sample ?? "");

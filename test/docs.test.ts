@@ -1,19 +1,54 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SETTINGS, withSettingsTables } from "../src/config.js";
+import { allTools } from "../src/tools/index.js";
+import { withToolsTable } from "../src/tools/reference.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const toolReference = readFileSync(new URL("../docs/tools.md", import.meta.url), "utf8");
 
-describe("settings tables in README.md", () => {
-  it("are the ones src/config.ts generates", () => {
-    expect(readme, "README.md settings tables are out of date: run npm run docs:settings").toBe(
-      withSettingsTables(readme),
+describe("the generated parts of README.md", () => {
+  it("are the ones the settings and the tool definitions make", () => {
+    expect(readme, "README.md is out of date: run npm run docs").toBe(
+      withToolsTable(withSettingsTables(readme)),
     );
+  });
+
+  it("list every tool", () => {
+    for (const { name } of allTools) expect(readme).toContain(`| \`${name}\` |`);
   });
 
   it("document every setting", () => {
     for (const { env } of SETTINGS) expect(readme).toContain(`| \`${env}\` |`);
   });
+});
+
+/** The parameters a reference heading gives each tool: `## getJobs \`{parentFullName?, skip = 0}\``. */
+function headingParameters(markdown: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const heading of markdown.match(/^##+ .*$/gm) ?? []) {
+    for (const [, name, list] of heading.matchAll(/(\w+) `\{([^}]*)\}`/g)) {
+      const names = (list ?? "")
+        .replace(/"[^"]*"|\([^)]*\)/g, "")
+        .split(/[,|]/)
+        .map((part) => part.replace(/[?=].*$/, "").trim())
+        .filter(Boolean);
+      found.set(name ?? "", names);
+    }
+  }
+  return found;
+}
+
+describe("docs/tools.md", () => {
+  const headings = headingParameters(toolReference);
+
+  it.each(allTools.map((tool) => [tool.name, tool] as const))(
+    "documents %s with its parameters",
+    (name, tool) => {
+      expect(headings.get(name), `docs/tools.md has no heading for ${name}`).toBeDefined();
+      expect([...(headings.get(name) ?? [])].sort()).toEqual(Object.keys(tool.inputSchema.shape).sort());
+    },
+  );
 });
 
 describe("withSettingsTables", () => {
