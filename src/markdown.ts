@@ -1,7 +1,7 @@
 /** Pieces of the Markdown that README.md's generated parts (settings, tools) are made of. */
 
 /** One row of a Markdown table; empty cells stay empty. */
-export function tableRow(cells: readonly string[]): string {
+function tableRow(cells: readonly string[]): string {
   return `|${cells.map((cell) => (cell ? ` ${cell} ` : " ")).join("|")}|`;
 }
 
