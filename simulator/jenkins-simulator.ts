@@ -64,6 +64,8 @@ export type FaultKind =
   | "html500"
   | "html502"
   | "html503"
+  /** A proxy in front of Jenkins gave up waiting (nginx's proxy_read_timeout): Jenkins may go on. */
+  | "html504"
   | "delay"
   | "reset"
   | "sso-redirect"
@@ -262,6 +264,8 @@ export class JenkinsSimulator {
         return send(res, proxyPage(502, "Bad Gateway"), record, false);
       case "html503":
         return send(res, proxyPage(503, "Service Temporarily Unavailable"), record, false);
+      case "html504":
+        return send(res, proxyPage(504, "Gateway Time-out"), record, false);
       case "sso-redirect": {
         const target = `${this.origin}/sso/login?redirect=${encodeURIComponent(url.href)}`;
         return send(res, redirect(302, target), record, false);

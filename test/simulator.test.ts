@@ -838,11 +838,16 @@ describe("JenkinsSimulator faults", () => {
     expect(created.headers.get("location")).toMatch(/\/jenkins\/queue\/item\/\d+\/$/);
   });
 
-  it("answers injected proxy errors, then recovers", async () => {
-    sim.injectFault({ match: { path: "/api/json" }, kind: "html502", times: 1 });
+  it.each([
+    ["html502", 502],
+    ["html503", 503],
+    ["html504", 504],
+  ] as const)("answers an injected %s from the proxy, then recovers", async (kind, status) => {
+    sim.injectFault({ match: { path: "/api/json" }, kind, times: 1 });
     const failed = await call(sim, "api/json");
-    expect(failed.status).toBe(502);
+    expect(failed.status).toBe(status);
     expect(failed.headers.get("x-jenkins")).toBeNull();
+    expect(await failed.text()).toMatch(/<title>\d{3} /);
     expect((await call(sim, "api/json")).status).toBe(200);
   });
 

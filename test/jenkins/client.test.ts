@@ -246,6 +246,26 @@ describe("writes are sent once", () => {
     await expectKind(jenkins.getJob(["hello"]), "serverError", /502/);
     expect(sim.requests.filter((request) => request.path.endsWith("/job/hello/api/json"))).toHaveLength(3);
   });
+
+  it("a read that a proxy timed out once (504) succeeds on its retry", async () => {
+    sim.injectFault({ match: { path: "/job/hello/api/json" }, kind: "html504", times: 1 });
+    expect((await jenkins.getJob(["hello"])).fullName).toBe("hello");
+    expect(sim.requests.map((request) => request.status)).toEqual([504, 200]);
+  });
+
+  it("a trigger whose proxy timed out (504) after Jenkins queued it is not sent again", async () => {
+    sim.injectFault({
+      match: { method: "POST", path: "/job/hello/build" },
+      kind: "html504",
+      afterHandling: true,
+    });
+    await expectKind(
+      jenkins.triggerBuild(["hello"], undefined),
+      "serverError",
+      /504.*check in Jenkins whether it took effect/,
+    );
+    expect(posts()).toHaveLength(1);
+  });
 });
 
 describe("password login", () => {
