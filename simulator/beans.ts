@@ -1,7 +1,8 @@
 import { type Auth, authName, CRUMB_FIELD } from "./auth.js";
-import { Bean, type ExportValue, LazyList, levels, OPAQUE, type Prop, prop } from "./export.js";
+import { Bean, compareJava, type ExportValue, LazyList, levels, OPAQUE, type Prop, prop } from "./export.js";
 import { timeSpan } from "./timespan.js";
 import {
+  type Agent,
   type Build,
   type Cause,
   Folder,
@@ -347,7 +348,7 @@ export class Beans {
       prop("displayName", 1, () => `#${build.number}`),
       prop("duration", 1, () => build.duration),
       prop("estimatedDuration", 1, () => build.execution?.estimatedDuration ?? build.job.estimatedDuration()),
-      prop("executor", 1, () => (build.building ? this.executor(pipeline, build) : null)),
+      prop("executor", 1, () => (build.building ? this.executorOf(build) : null)),
       prop("fullDisplayName", 1, () => build.fullDisplayName),
       prop("id", 1, () => String(build.number)),
       prop("inProgress", 1, () => build.building),
@@ -418,17 +419,51 @@ export class Beans {
     ];
   }
 
-  private executor(oneOff: boolean, build: Build): Bean {
+  /** The executor a running build holds: a OneOffExecutor (number -1) for a pipeline's flyweight task. */
+  private executorOf(build: Build): Bean {
+    if (build.job.kind === "pipeline") return this.executor(-1, this.build(build), build);
+    return this.executor(this.world.onBuiltInNode().indexOf(build), this.build(build), build);
+  }
+
+  /**
+   * hudson.model.Executor running `executable` (a build, or a pipeline's node block) of `build`. The
+   * simulator numbers the built-in node's executors in the order their builds started.
+   */
+  private executor(number: number, executable: Bean, build: Build): Bean {
     const elapsed = this.world.now() - build.timestamp;
     const estimate = build.execution?.estimatedDuration ?? -1;
     return new Bean(
-      oneOff ? "hudson.model.OneOffExecutor" : "hudson.model.Executor",
+      number < 0 ? "hudson.model.OneOffExecutor" : "hudson.model.Executor",
       levels([
-        prop("currentExecutable", 1, () => this.build(build)),
+        prop("currentExecutable", 1, () => executable),
         prop("idle", 1, () => false),
         prop("likelyStuck", 1, () => false),
-        prop("number", 1, () => 0),
+        prop("number", 1, () => number),
         prop("progress", 1, () => (estimate > 0 ? Math.min(99, Math.floor((100 * elapsed) / estimate)) : -1)),
+      ]),
+    );
+  }
+
+  /**
+   * A pipeline's `node` block holding an agent's executor:
+   * ExecutorStepExecution.PlaceholderTask.PlaceholderExecutable, which exports its build's number, URL
+   * (Run.getAbsoluteUrl), start and estimate under a name of its own ("part of team » api #3").
+   */
+  private nodeBlock(build: Build): Bean {
+    const name = `part of ${build.fullDisplayName}`;
+    return new Bean(
+      "org.jenkinsci.plugins.workflow.support.steps.ExecutorStepExecution$PlaceholderTask$PlaceholderExecutable",
+      levels([
+        prop("displayName", 1, () => name),
+        prop(
+          "estimatedDuration",
+          1,
+          () => build.execution?.estimatedDuration ?? build.job.estimatedDuration(),
+        ),
+        prop("fullDisplayName", 1, () => name),
+        prop("number", 1, () => build.number),
+        prop("timestamp", 1, () => build.timestamp),
+        prop("url", 1, () => this.baseUrl + build.url),
       ]),
     );
   }
@@ -565,50 +600,116 @@ export class Beans {
     );
   }
 
+  /**
+   * hudson.model.ComputerSet: the built-in node, then the agents by name (getComputers sorts by
+   * getName, "" for the built-in node). Its executor counts are of online computers only. Jenkins
+   * shows a build on an executor only to users who may read it (Executor.getCurrentExecutableForApi):
+   * every simulated user who may read the API may read every job.
+   */
   computers(): Bean {
-    const total = this.world.options.executors;
-    const busy = total - Math.max(0, this.world.freeExecutors());
+    const agents = [...this.world.agents].sort((a, b) => compareJava(a.name, b.name));
+    const computers = [this.builtInComputer(), ...agents.map((agent) => this.agentComputer(agent))];
+    const online = computers.filter((computer) => !computer.offline);
+    const count = (executors: (c: ComputerState) => number) =>
+      online.reduce((sum, computer) => sum + executors(computer), 0);
     return new Bean(
       "hudson.model.ComputerSet",
       levels([
-        prop("busyExecutors", 1, () => busy),
-        prop("computer", 1, () => [this.computer(true, busy), this.computer(false, 0)], { inline: true }),
+        prop("busyExecutors", 1, () => count((c) => c.executors.filter((e) => e !== null).length)),
+        prop("computer", 1, () => computers.map((c) => this.computer(c)), { inline: true }),
         prop("displayName", 1, () => "Nodes"),
-        prop("totalExecutors", 1, () => total),
+        prop("totalExecutors", 1, () => count((c) => c.executors.length)),
       ]),
     );
   }
 
-  private computer(builtIn: boolean, busy: number): Bean {
-    const executors = builtIn ? this.world.options.executors : 1;
+  /** Jenkins.MasterComputer: freestyle builds hold its executors, pipelines run on one-off executors. */
+  private builtInComputer(): ComputerState {
+    const builds = this.world.onBuiltInNode();
+    return {
+      className: "hudson.model.Hudson$MasterComputer",
+      displayName: "Built-In Node",
+      description: "the Jenkins controller's built-in node",
+      labels: ["built-in"],
+      executors: Array.from({ length: this.world.options.executors }, (_, number) => {
+        const build = builds[number];
+        return build ? this.executor(number, this.build(build), build) : null;
+      }),
+      oneOffExecutors: [...this.world.running]
+        .filter((build) => build.job.kind === "pipeline")
+        .map((build) => this.executor(-1, this.build(build), build)),
+      offline: false,
+      offlineCause: null,
+    };
+  }
+
+  /** hudson.slaves.SlaveComputer: offline while disconnected or marked offline; node blocks on its executors. */
+  private agentComputer(agent: Agent): ComputerState {
+    const blocks = this.world.nodeBlocksOn(agent);
+    const marked = agent.markedOffline;
+    return {
+      className: "hudson.slaves.SlaveComputer",
+      displayName: agent.name,
+      description: agent.description,
+      labels: [...agent.labels, agent.name],
+      executors: Array.from({ length: agent.executors }, (_, number) => {
+        const build = blocks[number];
+        return build ? this.executor(number, this.nodeBlock(build), build) : null;
+      }),
+      oneOffExecutors: [],
+      offline: !agent.connected || marked !== null,
+      offlineCause: marked && {
+        // OfflineCause.UserCause: "Disconnected by {user}{ : message}".
+        description: `Disconnected by ${marked.userId}${marked.message === null ? "" : ` : ${marked.message}`}`,
+        // IOfflineCause.getReason: the description without "Disconnected by {user} : ", HTML-escaped.
+        reason: marked.message === null ? "" : escapeJenkinsText(marked.message),
+        at: marked.at,
+      },
+    };
+  }
+
+  private computer(computer: ComputerState): Bean {
+    const cause = computer.offlineCause;
+    const icon = cause
+      ? "symbol-computer-disconnected"
+      : computer.offline
+        ? "symbol-computer-offline"
+        : "symbol-computer";
     return new Bean(
-      builtIn ? "hudson.model.Hudson$MasterComputer" : "hudson.slaves.SlaveComputer",
+      computer.className,
       levels(
         [prop("actions", 1, () => [])],
         [
-          prop("assignedLabels", 1, () => [labelBean(builtIn ? "built-in" : "linux")], {
+          prop("assignedLabels", 1, () => computer.labels.map(labelBean), {
             declared: "hudson.model.labels.LabelAtom",
           }),
-          prop("description", 1, () =>
-            builtIn ? "the Jenkins controller's built-in node" : "Linux build agent",
+          prop("description", 1, () => computer.description),
+          prop("displayName", 1, () => computer.displayName),
+          prop(
+            "executors",
+            1,
+            () => computer.executors.map((executor, number) => executor ?? idleExecutor(number)),
+            { declared: "hudson.model.Executor" },
           ),
-          prop("displayName", 1, () => (builtIn ? "Built-In Node" : "agent-1")),
-          prop("executors", 1, () => Array.from({ length: executors }, (_, i) => executorStub(i, i < busy)), {
-            declared: "hudson.model.Executor",
-          }),
-          prop("icon", 1, () => (builtIn ? "symbol-computer" : "symbol-computer-offline")),
-          prop("iconClassName", 1, () => (builtIn ? "symbol-computer" : "symbol-computer-offline")),
-          prop("idle", 1, () => busy === 0),
-          prop("jnlpAgent", 1, () => !builtIn),
+          prop("icon", 1, () => icon),
+          prop("iconClassName", 1, () => icon),
+          prop(
+            "idle",
+            1,
+            () => computer.oneOffExecutors.length === 0 && computer.executors.every((e) => e === null),
+          ),
+          prop("jnlpAgent", 1, () => computer.className === "hudson.slaves.SlaveComputer"),
           prop("launchSupported", 1, () => true),
           prop("loadStatistics", 1, () => new Bean("hudson.model.Label$1", [])),
           prop("manualLaunchAllowed", 1, () => true),
-          prop("numExecutors", 1, () => executors),
-          prop("offline", 1, () => !builtIn),
-          prop("offlineCause", 1, () => null),
-          prop("offlineCauseReason", 1, () => ""),
-          prop("oneOffExecutors", 1, () => []),
-          prop("temporarilyOffline", 1, () => false),
+          prop("numExecutors", 1, () => computer.executors.length),
+          prop("offline", 1, () => computer.offline),
+          prop("offlineCause", 1, () => (cause ? userCauseBean(cause) : null)),
+          prop("offlineCauseReason", 1, () => cause?.reason ?? ""),
+          prop("oneOffExecutors", 1, () => computer.oneOffExecutors, {
+            declared: "hudson.model.OneOffExecutor",
+          }),
+          prop("temporarilyOffline", 1, () => cause !== null),
         ],
       ),
     );
@@ -690,16 +791,56 @@ function labelBean(name: string): Bean {
   return new Bean("hudson.model.labels.LabelAtom", [prop("name", 2, () => name)]);
 }
 
-function executorStub(number: number, busy: boolean): Bean {
+/** An idle hudson.model.Executor: it runs nothing. */
+function idleExecutor(number: number): Bean {
   return new Bean(
     "hudson.model.Executor",
     levels([
-      prop("idle", 1, () => !busy),
+      prop("currentExecutable", 1, () => null),
+      prop("idle", 1, () => true),
       prop("likelyStuck", 1, () => false),
       prop("number", 1, () => number),
       prop("progress", 1, () => -1),
     ]),
   );
+}
+
+/** A Computer as its bean shows it: the node's facts, and the executor beans of what it runs. */
+interface ComputerState {
+  readonly className: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly labels: readonly string[];
+  /** By executor number: the busy executor's bean, or null when idle. */
+  readonly executors: readonly (Bean | null)[];
+  readonly oneOffExecutors: readonly Bean[];
+  readonly offline: boolean;
+  /** Set when a person marked the computer offline. */
+  readonly offlineCause: {
+    readonly description: string;
+    readonly reason: string;
+    readonly at: number;
+  } | null;
+}
+
+/** hudson.slaves.OfflineCause$UserCause: OfflineCause exports the timestamp, SimpleOfflineCause the description. */
+function userCauseBean(cause: NonNullable<ComputerState["offlineCause"]>): Bean {
+  return new Bean(
+    "hudson.slaves.OfflineCause$UserCause",
+    levels([prop("timestamp", 1, () => cause.at)], [prop("description", 1, () => cause.description)]),
+  );
+}
+
+/** hudson.Util.escape: HTML-escapes text, a line end becoming <br>, all but the last of a run of spaces &nbsp;. */
+function escapeJenkinsText(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#039;")
+    .replace(/\n/g, "<br>")
+    .replace(/ (?= )/g, "&nbsp;");
 }
 
 function emptyChangeSet(): Bean {

@@ -71,7 +71,8 @@ export function levels(...hierarchy: readonly (readonly Prop[])[]): Prop[] {
   return result;
 }
 
-function compareJava(a: string, b: string): number {
+/** String.compareTo: UTF-16 code units, as Java orders strings. */
+export function compareJava(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }

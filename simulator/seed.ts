@@ -351,4 +351,5 @@ export function seedWorld(world: World): void {
     description: "Runs for a minute, a line every 100 ms",
   });
   seedOps(world);
+  world.addAgent("agent-1", { description: "Linux build agent", labels: ["linux"], connected: false });
 }

@@ -120,6 +120,8 @@ export interface JobSpec extends Partial<JobTiming> {
   input?: InputSpec;
   /** Pipelines: a step that catches the interrupt of `/stop`, so only `/term` or `/kill` end the build. */
   ignoresStop?: boolean;
+  /** Pipelines: the agent their `node` block asks for (`node('linux-2')`). */
+  agent?: string;
 }
 
 /** Util.rawEncode: the URL form of one item name. */
@@ -226,6 +228,7 @@ export class Job extends Item {
   timing: JobTiming;
   readonly input: InputSpec | null;
   readonly ignoresStop: boolean;
+  readonly agent: string | null;
 
   constructor(
     name: string,
@@ -244,6 +247,7 @@ export class Job extends Item {
     this.readOnly = spec.readOnly ?? false;
     this.input = spec.input ?? null;
     this.ignoresStop = spec.ignoresStop ?? false;
+    this.agent = spec.agent ?? null;
     this.timing = {
       quietPeriodMs: spec.quietPeriodMs ?? defaults.quietPeriodMs,
       durationMs: spec.durationMs ?? defaults.durationMs,
@@ -368,6 +372,22 @@ export class QueueItem {
   }
 }
 
+/**
+ * A permanent agent (hudson.slaves.DumbSlave, shown as a hudson.slaves.SlaveComputer). Freestyle builds
+ * run on the built-in node only; a pipeline whose job names the agent runs its `node` block here.
+ */
+export interface Agent {
+  readonly name: string;
+  readonly description: string;
+  /** The labels of its configuration; Node.getAssignedLabels adds the agent's own name. */
+  readonly labels: readonly string[];
+  readonly executors: number;
+  /** Its agent process is connected (SlaveComputer.getChannel() is not null). */
+  connected: boolean;
+  /** Computer.setTemporaryOfflineCause with an OfflineCause.UserCause: who marked it offline, and why. */
+  markedOffline: { readonly userId: string; readonly message: string | null; readonly at: number } | null;
+}
+
 export interface WorldOptions {
   defaults: JobTiming;
   executors: number;
@@ -390,6 +410,7 @@ export class World extends EventEmitter {
   readonly queue: QueueItem[] = [];
   readonly leftItems = new Map<number, QueueItem>();
   readonly running = new Set<Build>();
+  readonly agents: Agent[] = [];
   /** Jenkins.doQuietDown: no new builds start; exported as quietingDown and quietDownReason. */
   quietDownReason: string | null = null;
   quietingDown = false;
@@ -475,6 +496,29 @@ export class World extends EventEmitter {
     const cut = fullName.lastIndexOf("/");
     if (cut < 0) return { parent: null, name: fullName };
     return { parent: this.getFolder(fullName.slice(0, cut)), name: fullName.slice(cut + 1) };
+  }
+
+  // ---- agents ---------------------------------------------------------------------------------------
+
+  addAgent(
+    name: string,
+    spec: { description?: string; labels?: readonly string[]; executors?: number; connected?: boolean } = {},
+  ): Agent {
+    const agent: Agent = {
+      name,
+      description: spec.description ?? "",
+      labels: spec.labels ?? [],
+      executors: spec.executors ?? 1,
+      connected: spec.connected ?? true,
+      markedOffline: null,
+    };
+    this.agents.push(agent);
+    return agent;
+  }
+
+  /** Computer.doToggleOffline with a message: no new builds start there; running ones go on. */
+  markOffline(agent: Agent, userId: string, message: string | null): void {
+    agent.markedOffline = { userId, message, at: this.now() };
   }
 
   // ---- queue ----------------------------------------------------------------------------------------
@@ -564,8 +608,21 @@ export class World extends EventEmitter {
   }
 
   freeExecutors(): number {
-    const busy = [...this.running].filter((b) => b.job.kind === "freestyle").length;
-    return this.options.executors - busy;
+    return this.options.executors - this.onBuiltInNode().length;
+  }
+
+  /** The running freestyle builds, oldest first: each holds one executor of the built-in node. */
+  onBuiltInNode(): Build[] {
+    return [...this.running].filter((b) => b.job.kind === "freestyle");
+  }
+
+  /**
+   * The running pipelines whose `node` block holds an executor of the agent, oldest first. The
+   * simulator does not queue node blocks: a build whose agent is disconnected or full runs on without.
+   */
+  nodeBlocksOn(agent: Agent): Build[] {
+    if (!agent.connected) return [];
+    return [...this.running].filter((b) => b.job.agent === agent.name).slice(0, agent.executors);
   }
 
   /** The running build that blocks a new build of a job that does not allow concurrent builds. */

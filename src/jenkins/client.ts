@@ -22,6 +22,7 @@ import {
   logTarget,
   pageSize,
 } from "./logs.js";
+import { listNodes, listRunningBuilds, type NodeList, type RunningBuild } from "./nodes.js";
 import { type BuildRef, type JobPath, jobPathFromUrl } from "./paths.js";
 import {
   answerInput,
@@ -92,6 +93,10 @@ export interface JenkinsClient {
   ): Promise<boolean>;
   whoAmI(signal?: AbortSignal): Promise<WhoAmI>;
   status(signal?: AbortSignal): Promise<ServerStatus>;
+  /** The first `limit` nodes (built-in node first, then agents by name) and whether more exist. */
+  listNodes(limit: number, signal?: AbortSignal): Promise<NodeList>;
+  /** Every build an executor runs now, longest running first; its job is in its URL. */
+  listRunningBuilds(signal?: AbortSignal): Promise<RunningBuild[]>;
   /** The job's full name as Jenkins spells it, from its URL (decoded branch names become encoded). */
   jobPathFromUrl(url: string): JobPath | undefined;
   close(): Promise<void>;
@@ -233,5 +238,13 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   status(signal?: AbortSignal): Promise<ServerStatus> {
     return status(this.http, signal);
+  }
+
+  listNodes(limit: number, signal?: AbortSignal): Promise<NodeList> {
+    return listNodes(this.http, limit, signal);
+  }
+
+  listRunningBuilds(signal?: AbortSignal): Promise<RunningBuild[]> {
+    return listRunningBuilds(this.http, signal);
   }
 }

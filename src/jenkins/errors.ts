@@ -114,7 +114,8 @@ function summarizeBody(bodyText: string): string | undefined {
   return cleaned ? decodeEntities(cleaned).slice(0, 200) : undefined;
 }
 
-function decodeEntities(text: string): string {
+/** The text of HTML with its character references decoded. */
+export function decodeEntities(text: string): string {
   return text
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

@@ -1,4 +1,5 @@
 import type { JenkinsHttp } from "./http.js";
+import { NODE_STATE_FIELDS, offlineReason, type RawComputer } from "./nodes.js";
 
 /** Which Jenkins this is, who the server acts as, and how the controller is doing. */
 
@@ -22,8 +23,7 @@ const WHO_AM_I_TREE = "name,anonymous,authorities";
 
 const ROOT_STATUS_TREE = "quietingDown,quietDownReason";
 const QUEUE_STATUS_TREE = "items[buildable,stuck]";
-const NODES_TREE =
-  "busyExecutors,totalExecutors,computer[displayName,offline,temporarilyOffline,offlineCauseReason]";
+const NODES_TREE = `busyExecutors,totalExecutors,computer[${NODE_STATE_FIELDS}]`;
 
 interface RawRootStatus {
   quietingDown?: boolean;
@@ -37,12 +37,7 @@ interface RawQueueStatus {
 interface RawNodes {
   busyExecutors?: number;
   totalExecutors?: number;
-  computer?: Array<{
-    displayName?: string;
-    offline?: boolean;
-    temporarilyOffline?: boolean;
-    offlineCauseReason?: string | null;
-  }>;
+  computer?: RawComputer[];
 }
 
 export interface ServerStatus {
@@ -136,7 +131,7 @@ function toServerStatus(
         .filter((computer) => computer.offline)
         .map((computer) => ({
           name: computer.displayName ?? "",
-          reason: computer.offlineCauseReason || (computer.temporarilyOffline ? "marked offline" : null),
+          reason: offlineReason(computer) ?? (computer.temporarilyOffline ? "marked offline" : null),
         })),
     },
   };

@@ -5,7 +5,10 @@ export const TOOLSETS = [
   { id: "logs", description: "read and search build logs" },
   { id: "queue", description: "what waits in the queue and why; cancel a queued build" },
   { id: "pipelines", description: "the input steps a running pipeline waits on, and their answers" },
-  { id: "system", description: "who the server acts as, and whether Jenkins is ready to build" },
+  {
+    id: "system",
+    description: "who the server acts as, whether Jenkins is ready to build, its nodes and what runs on them",
+  },
 ] as const;
 
 export type Toolset = (typeof TOOLSETS)[number]["id"];

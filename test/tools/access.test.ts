@@ -36,6 +36,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getQueue: {},
   whoAmI: {},
   getStatus: {},
+  getNodes: {},
+  getRunningBuilds: {},
 };
 
 let sim: JenkinsSimulator;

@@ -59,6 +59,8 @@ describe("tool contracts", () => {
         "answerInput",
         "whoAmI",
         "getStatus",
+        "getNodes",
+        "getRunningBuilds",
       ].sort(),
     );
   });
