@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Rewrites the generated parts of README.md (between <!-- NAME --> markers): the settings tables
-// from src/config.ts and the table of tools from their definitions. Node 20 cannot load
+// Rewrites the generated parts of README.md and docs/tools.md (between <!-- NAME --> markers): the
+// settings tables from src/config.ts, the tables of tools and toolsets from their definitions. Node 20 cannot load
 // TypeScript, so esbuild bundles those modules in memory first. test/docs.test.ts fails while the
 // README differs.
 //
@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const README = new URL("../README.md", import.meta.url);
 const source = (path) => JSON.stringify(fileURLToPath(new URL(path, import.meta.url)));
 
 const dir = mkdtempSync(join(tmpdir(), "jenkins-mcp-docs-"));
@@ -19,7 +18,7 @@ const outfile = join(dir, "generators.mjs");
 await build({
   stdin: {
     contents: `export { withSettingsTables } from ${source("../src/config.ts")};
-export { withToolsTable } from ${source("../src/tools/reference.ts")};`,
+export { withToolsetsTable, withToolsTable } from ${source("../src/tools/reference.ts")};`,
     resolveDir: fileURLToPath(new URL("..", import.meta.url)),
     loader: "ts",
   },
@@ -34,14 +33,18 @@ export { withToolsTable } from ${source("../src/tools/reference.ts")};`,
   },
   logLevel: "warning",
 });
-const { withSettingsTables, withToolsTable } = await import(pathToFileURL(outfile).href);
+const { withSettingsTables, withToolsetsTable, withToolsTable } = await import(pathToFileURL(outfile).href);
 rmSync(dir, { recursive: true });
 
-const readme = readFileSync(README, "utf8");
-const updated = withToolsTable(withSettingsTables(readme));
-if (updated === readme) {
-  console.log("README.md: generated parts already up to date");
-} else {
-  writeFileSync(README, updated);
-  console.log("README.md: generated parts rewritten");
+rewrite("../README.md", (text) => withToolsTable(withSettingsTables(text)));
+rewrite("../docs/tools.md", withToolsetsTable);
+
+function rewrite(path, generate) {
+  const file = new URL(path, import.meta.url);
+  const text = readFileSync(file, "utf8");
+  const updated = generate(text);
+  if (updated !== text) writeFileSync(file, updated);
+  console.log(
+    `${fileURLToPath(file)}: ${updated === text ? "already up to date" : "generated parts rewritten"}`,
+  );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SETTINGS, withSettingsTables } from "../src/config.js";
 import { allTools } from "../src/tools/index.js";
-import { withToolsTable } from "../src/tools/reference.js";
+import { withToolsetsTable, withToolsTable } from "../src/tools/reference.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const toolReference = readFileSync(new URL("../docs/tools.md", import.meta.url), "utf8");
@@ -41,6 +41,12 @@ function headingParameters(markdown: string): Map<string, string[]> {
 
 describe("docs/tools.md", () => {
   const headings = headingParameters(toolReference);
+
+  it("lists the toolsets as their definitions make them", () => {
+    expect(toolReference, "docs/tools.md is out of date: run npm run docs").toBe(
+      withToolsetsTable(toolReference),
+    );
+  });
 
   it.each(allTools.map((tool) => [tool.name, tool] as const))(
     "documents %s with its parameters",

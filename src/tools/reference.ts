@@ -21,6 +21,15 @@ export function withToolsTable(markdown: string, tools: readonly ToolDefinition[
   );
 }
 
+/** docs/tools.md's table of toolsets: what each is for, and its tools, default ones first. */
+export function withToolsetsTable(markdown: string, tools: readonly ToolDefinition[] = allTools): string {
+  const rows = TOOLSETS.map(({ id, description }) => {
+    const names = tools.filter((tool) => tool.toolset === id).map((tool) => `\`${tool.name}\``);
+    return [`\`${id}\``, description, names.join(", ")];
+  });
+  return fillBlock(markdown, "toolsets", table(["Toolset", "For", "Tools"], rows));
+}
+
 function changes(tool: ToolDefinition): string {
   if (tool.annotations.readOnlyHint) return "";
   return tool.annotations.destructiveHint ? "yes (destructive)" : "yes";

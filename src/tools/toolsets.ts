@@ -1,4 +1,4 @@
-/** Tool groups, chosen with --toolsets (as github-mcp-server does); the README lists them from here. */
+/** Tool groups, chosen with --toolsets (as github-mcp-server does); docs/tools.md lists them from here. */
 export const TOOLSETS = [
   { id: "jobs", description: "find, read and create jobs and folders" },
   { id: "builds", description: "read, trigger and stop builds; why a build failed; test results" },
