@@ -1,15 +1,19 @@
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { packageInfo } from "../src/version.js";
 import { CLI, cliEnv, connectStdio } from "./e2e/harness.js";
 
 const run = promisify(execFile);
+/** Read here, not through src/version.ts, which the CLI itself uses to answer --version. */
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** The CLI as a host starts it: flags, configuration errors, and a Jenkins that is down. */
 describe("jenkins-mcp CLI", () => {
   it("prints its version and help", async () => {
-    expect((await run(process.execPath, [CLI, "--version"])).stdout.trim()).toBe(packageInfo.version);
+    expect((await run(process.execPath, [CLI, "--version"])).stdout.trim()).toBe(version);
     const help = (await run(process.execPath, [CLI, "--help"])).stdout;
     expect(help).toContain("JENKINS_URL");
     expect(help).toContain("--jenkins-url");

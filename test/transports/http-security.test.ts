@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JenkinsSimulator } from "../../simulator/jenkins-simulator.js";
 import type { AuditEntry } from "../../src/guard/audit.js";
 import { Guard } from "../../src/guard/guard.js";
-import { ErrorCode } from "../../src/transports/http/jsonrpc.js";
 import {
   bearer,
   connect,
@@ -190,7 +189,8 @@ describe("sessions", () => {
       rpc("tools/list"),
     );
     expect(response.status).toBe(404);
-    expect((await errorOf(response)).code).toBe(ErrorCode.sessionNotFound);
+    // The SDK's code for an unknown session, which clients take as the cue to initialize again.
+    expect((await errorOf(response)).code).toBe(-32001);
   });
 
   it("answers another client's session id with 404, as if it did not exist", async () => {

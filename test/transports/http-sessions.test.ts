@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type JenkinsSimulator, SEED_JOBS } from "../../simulator/jenkins-simulator.js";
-import { ErrorCode } from "../../src/transports/http/jsonrpc.js";
 import {
   bearer,
   connect,
@@ -175,10 +174,11 @@ describe("cancellation", () => {
       jenkins.injectFault({ match: { path: "/job/hello/api/json" }, kind: "hang" });
       const client = await connect(kind, mcp.url);
       // v1 reads the error from the call's event stream; a 2026-07-28 client gets it as a 504's body.
+      // -32005: no session error (-32001) that would make a client start over, nor a draft's -32003/-32004.
       const timeoutError =
         kind === "v1"
-          ? { code: ErrorCode.requestTimeout }
-          : { data: { status: 504, text: expect.stringContaining(`"code":${ErrorCode.requestTimeout}`) } };
+          ? { code: -32005 }
+          : { data: { status: 504, text: expect.stringContaining('"code":-32005') } };
       await expect(client.callTool("getJob", { jobFullName: "hello" })).rejects.toMatchObject({
         ...timeoutError,
         message: expect.stringMatching(/timed out after 300 ms/),

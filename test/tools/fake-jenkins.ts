@@ -1,0 +1,194 @@
+import type { ResolvedJob } from "../../src/jenkins/branches.js";
+import type { Build, TriggerResult } from "../../src/jenkins/builds.js";
+import type { JenkinsClient } from "../../src/jenkins/client.js";
+import { JenkinsError } from "../../src/jenkins/errors.js";
+import type { JobType } from "../../src/jenkins/items.js";
+import type { Job } from "../../src/jenkins/jobs.js";
+import type { BuildLogRequest, LogPage, LogPageRequest, LogPosition } from "../../src/jenkins/logs.js";
+import type { ParameterDefinition } from "../../src/jenkins/parameters.js";
+import { type BuildRef, formatJobPath, type JobPath } from "../../src/jenkins/paths.js";
+import type { PipelineRun } from "../../src/jenkins/pipelines.js";
+import type { TestReport } from "../../src/jenkins/tests.js";
+
+/** A build as the fake holds it: its result (null while running), its log, and what plugins add. */
+export interface FakeBuild {
+  number: number;
+  result: string | null;
+  log?: string[];
+  causes?: string[];
+  /** Pipeline Stage View's answer; a build without it answers 404, as a freestyle build does. */
+  stages?: PipelineRun;
+  /** The JUnit report; a build without it answers 404. */
+  tests?: TestReport;
+}
+
+interface FakeJob {
+  fullName: string;
+  type: JobType;
+  /** False for a disabled job; true when left out. */
+  buildable?: boolean;
+  parameters?: ParameterDefinition[];
+  builds?: FakeBuild[];
+}
+
+/** The methods the handler tests reach; every other method of the client throws. */
+type UsedMethods =
+  | "resolveJob"
+  | "getJob"
+  | "getBuild"
+  | "buildNumber"
+  | "logTail"
+  | "logForward"
+  | "scanLog"
+  | "triggerBuild"
+  | "pipelineRun"
+  | "testReport";
+
+const BASE_URL = "https://jenkins.example/";
+
+/**
+ * An in-memory Jenkins for tool handler tests: the jobs and builds it is given, nothing else.
+ * `client` is what the server takes; it records each method called, by name, in `calls`, and the
+ * parameters of each trigger (the POST) in `triggers`. Log positions count lines from offset 0.
+ */
+export class FakeJenkins implements Pick<JenkinsClient, UsedMethods> {
+  readonly calls: string[] = [];
+  readonly triggers: Array<{ job: string; parameters: string | undefined }> = [];
+  readonly client: JenkinsClient;
+  private readonly jobs: Map<string, FakeJob>;
+
+  constructor(jobs: FakeJob[]) {
+    this.jobs = new Map(jobs.map((job) => [job.fullName, job]));
+    this.client = recordingClient(this);
+  }
+
+  async resolveJob(path: JobPath): Promise<ResolvedJob> {
+    const job = this.job(path);
+    return { path: job.fullName.split("/"), type: job.type };
+  }
+
+  async getJob(path: JobPath): Promise<Job> {
+    const job = this.job(path);
+    return {
+      name: job.fullName.split("/").at(-1) ?? job.fullName,
+      fullName: job.fullName,
+      type: job.type,
+      status: job.buildable === false ? "disabled" : "blue",
+      url: `${BASE_URL}job/${job.fullName.split("/").join("/job/")}/`,
+      description: null,
+      buildable: job.buildable ?? true,
+      building: false,
+      inQueue: false,
+      lastBuild: null,
+      lastSuccessfulBuildNumber: null,
+      lastFailedBuildNumber: null,
+      health: null,
+      parameters: job.parameters ?? [],
+    };
+  }
+
+  async getBuild(path: JobPath, ref: BuildRef): Promise<Build & { jobFullName: string }> {
+    const build = this.build(path, ref);
+    const tests = build.tests;
+    return {
+      jobFullName: formatJobPath(path),
+      number: build.number,
+      url: `${(await this.getJob(path)).url}${build.number}/`,
+      result: build.result,
+      building: build.result === null,
+      startedAt: "2026-03-04T05:06:07.000Z",
+      durationMs: 61_000,
+      estimatedDurationMs: 60_000,
+      causes: build.causes ?? ["Started by user admin"],
+      parameters: [],
+      tests: tests
+        ? { total: tests.passed + tests.failed + tests.skipped, failed: tests.failed, skipped: tests.skipped }
+        : null,
+    };
+  }
+
+  async buildNumber(path: JobPath, ref: BuildRef): Promise<number> {
+    return this.build(path, ref).number;
+  }
+
+  async logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {
+    const log = this.log(request);
+    return this.page(request, Math.max(0, log.length - request.lines), log.length);
+  }
+
+  async logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage> {
+    const from = request.position.skipLines;
+    return this.page(request, from, Math.min(this.log(request).length, from + request.lines));
+  }
+
+  async scanLog(request: BuildLogRequest, consume: (lines: string[]) => boolean): Promise<boolean> {
+    consume(this.log(request));
+    return true;
+  }
+
+  async triggerBuild(path: JobPath, parameters: URLSearchParams | undefined): Promise<TriggerResult> {
+    this.triggers.push({ job: formatJobPath(path), parameters: parameters?.toString() });
+    const queueItemId = 100 + this.triggers.length;
+    return { queueItemId, queueUrl: `${BASE_URL}queue/item/${queueItemId}/` };
+  }
+
+  async pipelineRun(path: JobPath, ref: BuildRef): Promise<PipelineRun> {
+    return this.build(path, ref).stages ?? notFound(`${formatJobPath(path)} #${ref} has no stages`);
+  }
+
+  async testReport(path: JobPath, ref: BuildRef): Promise<TestReport> {
+    return this.build(path, ref).tests ?? notFound(`${formatJobPath(path)} #${ref} has no test report`);
+  }
+
+  private job(path: JobPath): FakeJob {
+    return this.jobs.get(formatJobPath(path)) ?? notFound(`Job "${formatJobPath(path)}" was not found`);
+  }
+
+  private build(path: JobPath, ref: BuildRef): FakeBuild {
+    const builds = this.job(path).builds ?? [];
+    const build = ref === "lastBuild" ? builds.at(-1) : builds.find((candidate) => candidate.number === ref);
+    return build ?? notFound(`Build ${ref} of "${formatJobPath(path)}" was not found`);
+  }
+
+  private log(request: BuildLogRequest): string[] {
+    return this.build(request.path, request.build).log ?? [];
+  }
+
+  /** Lines `from` to `to` of the build's log, with byte offsets as Jenkins counts them (LF ends). */
+  private page(request: BuildLogRequest, from: number, to: number): LogPage {
+    const log = this.log(request);
+    const bytesBefore = (index: number) =>
+      log.slice(0, index).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+    return {
+      lines: log.slice(from, to),
+      startByte: bytesBefore(from),
+      endByte: bytesBefore(to),
+      totalBytes: bytesBefore(log.length),
+      building: this.build(request.path, request.build).result === null,
+      hasMoreBefore: from > 0,
+      hasMoreAfter: to < log.length,
+      cut: false,
+      next: { offset: 0, skipLines: to },
+    };
+  }
+}
+
+function notFound(sentence: string): never {
+  throw new JenkinsError("notFound", `${sentence} (404).`);
+}
+
+/** The fake as a whole JenkinsClient: calls are recorded, and a method the fake lacks throws. */
+function recordingClient(fake: FakeJenkins): JenkinsClient {
+  return new Proxy(fake, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property === "symbol") return value;
+      return (...args: unknown[]) => {
+        target.calls.push(property);
+        if (typeof value !== "function")
+          throw new Error(`JenkinsClient.${property} is not used in this test`);
+        return value.apply(target, args);
+      };
+    },
+  }) as unknown as JenkinsClient;
+}
