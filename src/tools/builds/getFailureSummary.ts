@@ -148,18 +148,20 @@ function summarize(
     ["FAILED", "UNSTABLE", "ABORTED"].includes(stage.status),
   );
   const failing = evidence?.report?.cases.filter((test) => isFailing(test.status)) ?? [];
+  // Masked whole, then cut: a credential cut first may no longer look like one, and show in part.
+  const shown = (text: string) => cut(mask(text), detail.width);
   return {
     jobFullName: build.jobFullName,
     buildNumber: build.number,
     result: build.result,
     startedAt: build.startedAt,
     durationMs: build.durationMs,
-    causes: build.causes,
+    causes: build.causes.map((cause) => cut(cause, detail.width)),
     failedStage: failedStage
       ? {
-          name: failedStage.name,
+          name: cut(failedStage.name, detail.width),
           status: failedStage.status,
-          error: failedStage.error === null ? null : mask(cut(failedStage.error, detail.width)),
+          error: failedStage.error === null ? null : shown(failedStage.error),
         }
       : null,
     tests:
@@ -169,15 +171,15 @@ function summarize(
             failing: failing.slice(0, detail.tests).map((test) => {
               const error = testError(test);
               return {
-                name: simpleName(test),
-                error: error === null ? null : mask(cut(error, detail.width)),
+                name: cut(simpleName(test), detail.width),
+                error: error === null ? null : shown(error),
               };
             }),
           }
         : null,
     errors: errorBlocks(evidence?.tail ?? [], detail).map((block) => ({
       linesFromEnd: block.linesFromEnd,
-      lines: block.lines.map((line) => mask(cut(line, detail.width))),
+      lines: block.lines.map(shown),
     })),
   };
 }
