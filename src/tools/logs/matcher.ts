@@ -78,6 +78,7 @@ function regexMatcher({ pattern, ignoreCase }: MatchOptions): LineMatcher {
 /** Longest line shown in a search answer; a long match line is shown around the match. */
 const SHOWN_LINE_CHARS = 400;
 
+/** The line, or a window of it around `at` when it is long. */
 function showLine(line: string, at = 0): string {
   if (line.length <= SHOWN_LINE_CHARS) return line;
   const from = Math.max(0, Math.min(at - 100, line.length - SHOWN_LINE_CHARS));
@@ -95,11 +96,14 @@ export interface LogMatch {
 
 /**
  * Collects matches with their context in constant memory: only the last `contextLines` lines are
- * held for before-context, and matches past `maxMatches` are not kept.
+ * held for before-context, and matches past `maxMatches` are not kept. Lines are shown masked:
+ * each is masked whole, then cut around the match, because a secret cut first may no longer look
+ * like one; only the lines shown are masked, not every line read.
  */
 export class MatchCollector {
   readonly matches: LogMatch[] = [];
   lineCount = 0;
+  /** The last lines read, as read (the adapter bounds their length). */
   private recent: string[] = [];
   private open: LogMatch[] = [];
 
@@ -107,6 +111,7 @@ export class MatchCollector {
     private readonly matcher: LineMatcher,
     private readonly maxMatches: number,
     private readonly contextLines: number,
+    private readonly mask: (text: string) => string = (text) => text,
   ) {}
 
   /** True once maxMatches matches have their after-context: reading on cannot change the answer. */
@@ -120,7 +125,7 @@ export class MatchCollector {
     for (const [index, line] of lines.entries()) {
       if (this.full) return false;
       this.lineCount++;
-      for (const match of this.open) match.after.push(showLine(line));
+      for (const match of this.open) match.after.push(this.show(line));
       this.open = this.open.filter((match) => match.after.length < this.contextLines);
       const at = hits.get(index);
       if (at !== undefined && this.matches.length < this.maxMatches) this.add(line, at);
@@ -132,8 +137,8 @@ export class MatchCollector {
   private add(line: string, at: number): void {
     const match = {
       lineNumber: this.lineCount,
-      line: showLine(line, at),
-      before: [...this.recent],
+      line: this.show(line, at),
+      before: this.recent.map((recent) => this.show(recent)),
       after: [],
     };
     this.matches.push(match);
@@ -142,7 +147,12 @@ export class MatchCollector {
 
   private remember(line: string): void {
     if (this.contextLines === 0) return;
-    this.recent.push(showLine(line));
+    this.recent.push(line);
     if (this.recent.length > this.contextLines) this.recent.shift();
+  }
+
+  /** Masked whole, then cut around the match, which masking may have moved. */
+  private show(line: string, at = 0): string {
+    return showLine(this.mask(line), at === 0 ? 0 : this.mask(line.slice(0, at)).length);
   }
 }

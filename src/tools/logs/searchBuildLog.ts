@@ -45,7 +45,8 @@ export const searchBuildLog = defineTool({
     // A bad regex is refused before anything is read.
     const matcher = lineMatcher(input);
     const build = await readBuild(input.jobFullName, input.buildNumber);
-    const collector = new MatchCollector(matcher, input.maxMatches, input.contextLines);
+    // Builds print secrets that Jenkins' own masking missed: what reaches the model is masked.
+    const collector = new MatchCollector(matcher, input.maxMatches, input.contextLines, mask);
     const deadline = Date.now() + SEARCH_TIME_LIMIT_MS;
     let timedOut = false;
     const request = {
@@ -62,13 +63,7 @@ export const searchBuildLog = defineTool({
     const structured = {
       jobFullName: build.jobFullName,
       buildNumber: build.number,
-      // Builds print secrets that Jenkins' own masking missed: mask what reaches the model.
-      matches: collector.matches.map((match) => ({
-        lineNumber: match.lineNumber,
-        line: mask(match.line),
-        before: match.before.map(mask),
-        after: match.after.map(mask),
-      })),
+      matches: collector.matches,
       scannedLines: collector.lineCount,
       complete,
       stoppedBy: complete ? null : timedOut ? ("timeLimit" as const) : ("maxMatches" as const),
