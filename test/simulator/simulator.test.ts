@@ -7,8 +7,8 @@ import {
   JenkinsSimulator,
   SEED_JOBS,
   SIMULATOR_USERS,
-} from "../simulator/jenkins-simulator.js";
-import { GeneratedLog } from "../simulator/logs.js";
+} from "../../simulator/jenkins-simulator.js";
+import { GeneratedLog } from "../../simulator/logs.js";
 
 const { admin, reader } = SIMULATOR_USERS;
 
