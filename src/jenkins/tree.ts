@@ -1,5 +1,4 @@
 import { type JobType, jobStatus, jobType } from "./items.js";
-import type { RawJob } from "./jobs.js";
 
 /** One item of a folder's tree, as searches and completions need it. */
 export interface TreeItem {
@@ -31,9 +30,19 @@ export function treeQuery(depth = TREE_DEPTH): string {
   return level;
 }
 
-export function toJobTree(raw: RawJob, depth = TREE_DEPTH): JobTree {
+/** An item as treeQuery's `tree=` asks for it: its own fields, and its children a level down. */
+interface RawTreeItem {
+  _class?: string;
+  name?: string;
+  fullName?: string;
+  displayName?: string;
+  color?: string;
+  jobs?: RawTreeItem[];
+}
+
+export function toJobTree(raw: RawTreeItem, depth = TREE_DEPTH): JobTree {
   const tree: JobTree = { items: [], unexplored: [] };
-  const visit = (jobs: RawJob[] | undefined, level: number) => {
+  const visit = (jobs: RawTreeItem[] | undefined, level: number) => {
     for (const job of jobs ?? []) {
       const fullName = job.fullName ?? job.name ?? "";
       tree.items.push({
