@@ -1,26 +1,20 @@
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport, type Tool } from "@modelcontextprotocol/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpJenkinsClient } from "../../src/jenkins/client.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { buildServer } from "../../src/server.js";
 import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
 import { MISSION_TOOLS } from "../support/mission.js";
+import { FakeJenkins } from "./fake-jenkins.js";
 
 /** The public face of every tool, as a client lists it: the contract models and prompts rely on. */
 let tools: Tool[];
 let defaults: string[];
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const jenkins = new HttpJenkinsClient({
-    url: "http://127.0.0.1:9/",
-    auth: { kind: "anonymous" },
-    timeoutMs: 1000,
-    tlsInsecure: false,
-    proxy: {},
-  });
+  // Listing tools and prompts asks Jenkins nothing: a fake that holds no job is enough.
+  const jenkins = new FakeJenkins([]).client;
   const logger = createLogger({ level: "silent" });
   const list = async (server: ReturnType<typeof buildServer>) => {
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
@@ -35,10 +29,7 @@ beforeAll(async () => {
   defaults = (await list(buildServer({ jenkins, logger }))).map((tool) => tool.name);
   const everyTool = selectTools(allTools, { readOnly: false, exclude: [], toolsets: ["all"] });
   tools = await list(buildServer({ jenkins, logger, tools: everyTool }));
-  close = () => jenkins.close();
 });
-
-afterAll(() => close());
 
 describe("tool contracts", () => {
   it("offers the seven mission tools, searchJobs and getFailureSummary by default", () => {

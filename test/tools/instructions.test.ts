@@ -2,12 +2,12 @@ import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import type { ToolSelection } from "../../src/config.js";
-import { HttpJenkinsClient } from "../../src/jenkins/client.js";
 import { createLogger } from "../../src/logger.js";
 import { buildServer } from "../../src/server.js";
 import { allTools } from "../../src/tools/index.js";
 import { selectTools } from "../../src/tools/inventory.js";
 import { TOOLSETS } from "../../src/tools/toolsets.js";
+import { FakeJenkins } from "./fake-jenkins.js";
 
 const ALL_NAMES = new Set(allTools.map((tool) => tool.name));
 
@@ -29,13 +29,8 @@ const SELECTIONS: Array<[string, ToolSelection]> = [
 
 /** What a client sees of a server offering `selection`: capabilities, instructions, prompt texts. */
 async function serverFor(selection: ToolSelection) {
-  const jenkins = new HttpJenkinsClient({
-    url: "http://127.0.0.1:9/",
-    auth: { kind: "anonymous" },
-    timeoutMs: 1000,
-    tlsInsecure: false,
-    proxy: {},
-  });
+  // Listing tools and prompts asks Jenkins nothing: a fake that holds no job is enough.
+  const jenkins = new FakeJenkins([]).client;
   const tools = selectTools(allTools, selection);
   const server = buildServer({ jenkins, logger: createLogger({ level: "silent" }), tools });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
@@ -60,7 +55,6 @@ async function serverFor(selection: ToolSelection) {
     prompts,
   };
   await client.close();
-  await jenkins.close();
   return seen;
 }
 
