@@ -1,5 +1,6 @@
 import { SIMULATOR_USERS } from "./auth.js";
 import { buildFooter, buildHeader, buildStepLines, completeLog } from "./build-logs.js";
+import { deployCleanupLog, mavenCompileLog, parallelTestsLog } from "./failure-logs.js";
 import { GeneratedLog, GrowingLog } from "./logs.js";
 import {
   Build,
@@ -37,6 +38,12 @@ export const SEED_JOBS = {
   stubborn: "ops/stubborn",
   /** #1 failed in its Test stage, with failing tests, after a log of about 100 MB. */
   nightly: "ops/nightly",
+  /** Failed in Deploy (`kubectl apply`), then about 3,000 lines of post actions; timestamped. */
+  deployCleanup: "diag/deploy-cleanup",
+  /** Failed in Test: of three interleaved `parallel` branches, only integration fails; timestamped. */
+  parallelTests: "diag/parallel-tests",
+  /** Freestyle: a Maven compile error, then about 2,000 lines of post-build steps. */
+  mavenCompile: "diag/maven-compile",
 } as const;
 
 /** `big-folder` holds job-00000 .. job-09999. */
@@ -83,6 +90,8 @@ interface PastBuild {
   steps?: readonly string[];
   testResult?: TestResult;
   stages?: readonly Stage[];
+  /** The whole log, instead of the generic one made of `steps`. */
+  log?: (build: Build, failed: boolean) => string;
 }
 
 function apiValues(job: Job, given: Readonly<Record<string, string | boolean>>): ParamValue[] {
@@ -99,7 +108,11 @@ function addPastBuild(world: World, job: Job, past: PastBuild): Build {
   const start = world.now() - past.hoursAgo * HOUR;
   const build = new Build(job, job.nextBuildNumber++, world.allocateQueueId(), start, [ADMIN], params);
   const log = new GrowingLog();
-  log.append(completeLog(build, past.result, past.steps ?? buildStepLines(job, 6)));
+  log.append(
+    past.log
+      ? past.log(build, past.result === "FAILURE")
+      : completeLog(build, past.result, past.steps ?? buildStepLines(job, 6)),
+  );
   build.log = log;
   build.result = past.result;
   build.duration = past.durationMs;
@@ -328,6 +341,55 @@ function seedNightly(world: World): void {
   job.builds.push(build);
 }
 
+const SCRIPT_FAILED = { message: "script returned exit code 1", type: "hudson.AbortException" };
+
+/** Jobs whose last build failed the way real builds do, after a few successful ones. */
+function seedDiag(world: World): void {
+  world.addFolder("diag");
+  const failing = [
+    {
+      fullName: SEED_JOBS.deployCleanup,
+      kind: "pipeline",
+      description: "Builds the API image and deploys it with kubectl",
+      log: deployCleanupLog,
+      durationMs: 212_000,
+      stages: [
+        { name: "Declarative: Checkout SCM", status: "SUCCESS", durationMs: 4_000 },
+        { name: "Build", status: "SUCCESS", durationMs: 170_000 },
+        { name: "Deploy", status: "FAILED", durationMs: 3_000, error: SCRIPT_FAILED },
+        { name: "Declarative: Post Actions", status: "SUCCESS", durationMs: 35_000 },
+      ],
+    },
+    {
+      fullName: SEED_JOBS.parallelTests,
+      kind: "pipeline",
+      description: "Runs unit, integration and e2e tests in parallel",
+      log: parallelTestsLog,
+      durationMs: 148_000,
+      stages: [
+        { name: "Declarative: Checkout SCM", status: "SUCCESS", durationMs: 4_000 },
+        { name: "Build", status: "SUCCESS", durationMs: 41_000 },
+        { name: "Test", status: "FAILED", durationMs: 101_000, error: SCRIPT_FAILED },
+        { name: "Deploy", status: "NOT_EXECUTED", durationMs: 0 },
+        { name: "Declarative: Post Actions", status: "SUCCESS", durationMs: 2_000 },
+      ],
+    },
+    {
+      fullName: SEED_JOBS.mavenCompile,
+      kind: "freestyle",
+      description: "Builds the API with Maven",
+      log: mavenCompileLog,
+      durationMs: 31_000,
+    },
+  ] as const;
+  for (const { fullName, kind, description, log, durationMs, ...failure } of failing) {
+    const job = world.addJob(fullName, { kind, description });
+    for (const hoursAgo of [75, 51, 27])
+      addPastBuild(world, job, { result: "SUCCESS", hoursAgo, durationMs, log });
+    addPastBuild(world, job, { result: "FAILURE", hoursAgo: 3, durationMs, log, ...failure });
+  }
+}
+
 /** Creates the default world (see SEED_JOBS). */
 export function seedWorld(world: World): void {
   const hello = world.addJob(SEED_JOBS.hello, { description: "Says hello" });
@@ -351,5 +413,6 @@ export function seedWorld(world: World): void {
     description: "Runs for a minute, a line every 100 ms",
   });
   seedOps(world);
+  seedDiag(world);
   world.addAgent("agent-1", { description: "Linux build agent", labels: ["linux"], connected: false });
 }
