@@ -5,7 +5,7 @@ import type { TreeItem } from "../jenkins/tree.js";
 import { type Caller, permittedJob } from "../tools/access.js";
 import { rankJobs } from "../tools/jobs/ranking.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
-import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
+import { JOB_TEMPLATE, LOG_TEMPLATE } from "../tools/resource-uris.js";
 
 /** Arguments (of prompts and resource templates) whose values are job full names. */
 const JOB_ARGUMENTS = new Set(["fullName", "jobFullName", "job"]);

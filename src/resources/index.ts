@@ -15,7 +15,7 @@ import { type BuildRef, PERMALINKS } from "../jenkins/paths.js";
 import { type Caller, permittedJob } from "../tools/access.js";
 import { publicJob } from "../tools/jobs/getJob.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
-import { JOB_TEMPLATE, LOG_TEMPLATE } from "./uris.js";
+import { JOB_TEMPLATE, LOG_TEMPLATE } from "../tools/resource-uris.js";
 
 /** Lines of a log resource: more than a tool answer holds, still bounded for the client. */
 const LOG_RESOURCE_LINES = 10_000;

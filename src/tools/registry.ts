@@ -134,6 +134,7 @@ export function registerTools(
   tools: readonly ToolDefinition[],
   deps: RegistryDependencies,
 ): void {
+  const offered = new Set(tools.map((tool) => tool.name));
   for (const tool of tools) {
     server.registerTool(
       tool.name,
@@ -144,7 +145,7 @@ export function registerTools(
         outputSchema: compactSchema(tool.outputSchema, { omitRequired: true }),
         annotations: tool.annotations,
       },
-      (input, ctx) => runTool(tool, input, { server, ctx, deps }),
+      (input, ctx) => runTool(tool, input, { server, ctx, deps, offered }),
     );
   }
 }
@@ -153,6 +154,8 @@ interface Call {
   server: McpServer;
   ctx: ServerContext;
   deps: RegistryDependencies;
+  /** The names of the tools this server offers: advice after an error names only those. */
+  offered: ReadonlySet<string>;
 }
 
 async function runTool(
@@ -231,7 +234,7 @@ async function runTool(
     };
   } catch (error) {
     if (error instanceof InputRequiredSignal) return error.result;
-    const message = errorMessage(error);
+    const message = errorMessage(error, call.offered);
     if (error instanceof PolicyDenied) {
       audit.rule = error.rule ?? undefined;
       audit.job = error.job ?? audit.job;
@@ -260,8 +263,8 @@ function isExpected(error: unknown): boolean {
   );
 }
 
-function errorMessage(error: unknown): string {
-  if (isExpected(error)) return messageWithAdvice(error as Error);
+function errorMessage(error: unknown, offered: ReadonlySet<string>): string {
+  if (isExpected(error)) return messageWithAdvice(error as Error, offered);
   return `Unexpected error in jenkins-mcp (${(error as Error)?.message ?? String(error)}); the server log has details.`;
 }
 

@@ -5,8 +5,8 @@ import { JenkinsError } from "../../jenkins/errors.js";
 import { describeBuild, type JobPath, parseJobPath } from "../../jenkins/paths.js";
 import type { PipelineRun } from "../../jenkins/pipelines.js";
 import { isFailing, type TestCase, type TestReport } from "../../jenkins/tests.js";
-import { logResourceLink, logUri } from "../../resources/uris.js";
 import { defineTool, type ToolContext } from "../registry.js";
+import { logResourceLink, logUri } from "../resource-uris.js";
 import { buildNumber, jobFullName } from "../schemas.js";
 import { cut, testError } from "./excerpts.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { LogPage } from "../../jenkins/logs.js";
 import { formatJobPath } from "../../jenkins/paths.js";
-import { logResourceLink, logUri } from "../../resources/uris.js";
 import { defineTool, ToolError } from "../registry.js";
+import { logResourceLink, logUri } from "../resource-uris.js";
 import { buildNumber, buildRef, jobFullName, wholeNumber } from "../schemas.js";
 import { checkCursor, decodeCursor, encodeCursor, positionOf } from "./cursor.js";
 

@@ -1,6 +1,6 @@
 import { UriTemplate } from "@modelcontextprotocol/server";
 
-/** The resources' addresses: `{+fullName}` keeps the folders' slashes readable. */
+/** The resources' addresses, which tools link to and resources serve: `{+fullName}` keeps the folders' slashes readable. */
 export const JOB_TEMPLATE = "jenkins://job/{+fullName}";
 export const LOG_TEMPLATE = "jenkins://job/{+fullName}/build/{number}/log";
 
