@@ -98,9 +98,17 @@ function wholeLine(chunk: Buffer, from: number, end: number): Line {
   return { text: cutLine(cleanLine(chunk.toString("utf8", from, stop)), 0), fileBytes: stop - from + 1 };
 }
 
+/**
+ * A word the cut would split, when it began in the last few hundred characters: a credential cut
+ * in two no longer has its shape, so the masking of the tools could not see it and would show its
+ * start. Longer runs without a space (encoded blobs) are cut where they stand.
+ */
+const SPLIT_WORD = /\s+\S{1,300}$/;
+
 function cutLine(text: string, droppedBytes: number): string {
   if (text.length <= MAX_LINE_CHARS && droppedBytes === 0) return text;
-  const kept = text.slice(0, MAX_LINE_CHARS);
+  const cut = text.slice(0, MAX_LINE_CHARS);
+  const kept = /\S/.test(text.charAt(MAX_LINE_CHARS)) ? cut.replace(SPLIT_WORD, "") : cut;
   const hiddenBytes = Buffer.byteLength(text) - Buffer.byteLength(kept) + droppedBytes;
   return `${kept} … [line cut, ${hiddenBytes} more bytes]`;
 }

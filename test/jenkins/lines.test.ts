@@ -51,6 +51,18 @@ describe("LineSplitter", () => {
     expect(line?.fileBytes).toBe(20 * 1024 * 1024 + 1);
   });
 
+  it("cuts a long line before a word the cut would split, so no credential is kept in part", () => {
+    const token = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    const words = "deploy ".repeat(284); // 1,988 characters: the token starts 12 before the cut
+    const [line] = new LineSplitter().push(Buffer.from(`${words}${token} done\n`));
+    expect(line?.text).toBe(`${words.trimEnd()} … [line cut, ${token.length + 6} more bytes]`);
+    // A run without spaces is cut where it stands.
+    const [blob] = new LineSplitter().push(Buffer.from(`${"deploy ".repeat(10)}${"z".repeat(3000)}\n`));
+    expect(
+      blob?.text.startsWith(`${"deploy ".repeat(10)}${"z".repeat(MAX_LINE_CHARS - 70)} … [line cut,`),
+    ).toBe(true);
+  });
+
   it("removes ANSI colours and Jenkins console notes", () => {
     expect(cleanLine("\u001b[8mha:////4AAAAWB+LCAAAAA==\u001b[0m[Pipeline] sh")).toBe("[Pipeline] sh");
     expect(cleanLine("\u001b[31mERROR\u001b[0m: boom \u001b[1;32mok\u001b[m")).toBe("ERROR: boom ok");
