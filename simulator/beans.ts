@@ -3,6 +3,7 @@ import { Bean, compareJava, type ExportValue, LazyList, levels, OPAQUE, type Pro
 import { timeSpan } from "./timespan.js";
 import {
   type Agent,
+  type Artifact,
   type Build,
   type Cause,
   Folder,
@@ -179,6 +180,31 @@ function parametersActionBean(values: readonly ParamValue[]): Bean {
   );
 }
 
+const ARTIFACT_CLASS = "hudson.model.Run$Artifact";
+
+/**
+ * hudson.model.Run.Artifact: relativePath, fileName and displayPath are @Exported (visibility 3);
+ * its length (getLength, getFileSize) is not, so the remote API tells no size.
+ */
+function artifactBean(artifact: Artifact, all: readonly Artifact[]): Bean {
+  const fileName = artifactFileName(artifact);
+  // Run.ArtifactList.computeDisplayName shortens paths to what tells them apart; the file name
+  // alone when no other artifact shares it is that rule's usual outcome.
+  const shared = all.filter((other) => artifactFileName(other) === fileName).length > 1;
+  return new Bean(
+    ARTIFACT_CLASS,
+    levels([
+      prop("displayPath", 3, () => (shared ? artifact.relativePath : fileName)),
+      prop("fileName", 3, () => fileName),
+      prop("relativePath", 3, () => artifact.relativePath),
+    ]),
+  );
+}
+
+function artifactFileName(artifact: Artifact): string {
+  return artifact.relativePath.slice(artifact.relativePath.lastIndexOf("/") + 1);
+}
+
 function viewBean(className: string, name: string, url: string): Bean {
   return new Bean(
     className,
@@ -342,7 +368,10 @@ export class Beans {
   build(build: Build): Bean {
     const pipeline = build.job.kind === "pipeline";
     const runLevel = [
-      prop("artifacts", 1, () => []),
+      // Declared List<Run.Artifact>: entries of that very class carry no _class.
+      prop("artifacts", 1, () => build.artifacts.map((artifact, _, all) => artifactBean(artifact, all)), {
+        declared: ARTIFACT_CLASS,
+      }),
       prop("building", 1, () => build.building),
       prop("description", 1, () => null),
       prop("displayName", 1, () => `#${build.number}`),

@@ -18,7 +18,13 @@ import { World } from "./world.js";
 
 export { SIMULATOR_USERS } from "./auth.js";
 export { BIG_LOG_LINE_WIDTH, bigLogLine } from "./logs.js";
-export { API_FAILED_TESTS, BIG_LOG_LINES, NIGHTLY_LOG_LINES, SEED_JOBS } from "./seed.js";
+export {
+  API_FAILED_TESTS,
+  BIG_LOG_LINES,
+  NIGHTLY_LOG_LINES,
+  SEED_JOBS,
+  SUREFIRE_SUMMARY_LINES,
+} from "./seed.js";
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port; the server listens on 127.0.0.1 only. */

@@ -388,6 +388,33 @@ function seedDiag(world: World): void {
       addPastBuild(world, job, { result: "SUCCESS", hoursAgo, durationMs, log });
     addPastBuild(world, job, { result: "FAILURE", hoursAgo: 3, durationMs, log, ...failure });
   }
+  seedArtifacts(world.getJob(SEED_JOBS.mavenCompile).getBuild(3));
+}
+
+/** Lines of the Surefire summary archived by diag/maven-compile #3. */
+export const SUREFIRE_SUMMARY_LINES = 250;
+
+/** What diag/maven-compile #3 archived: a text report and a binary jar. */
+function seedArtifacts(build: Build | undefined): void {
+  if (!build) throw new Error("diag/maven-compile has no build #3");
+  const summary = [
+    "-------------------------------------------------------",
+    " T E S T S",
+    "-------------------------------------------------------",
+  ];
+  while (summary.length < SUREFIRE_SUMMARY_LINES - 1) {
+    const n = summary.length - 2;
+    summary.push(
+      `Running com.example.api.Suite${n}Test: Tests run: ${(n % 7) + 1}, Failures: 0, Errors: 0, Skipped: 0`,
+    );
+  }
+  summary.push("BUILD SUCCESS");
+  // A jar is a zip: its local file header, then binary data with NUL bytes.
+  const jar = Buffer.concat([Buffer.from("PK\x03\x04\x14\x00\x08\x00", "latin1"), Buffer.alloc(4096, 0)]);
+  build.artifacts = [
+    { relativePath: "target/surefire-reports/summary.txt", content: Buffer.from(`${summary.join("\n")}\n`) },
+    { relativePath: "target/app.jar", content: jar },
+  ];
 }
 
 /** Creates the default world (see SEED_JOBS). */

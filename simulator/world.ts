@@ -301,8 +301,17 @@ interface Execution {
   readonly estimatedDuration: number;
 }
 
+/** hudson.model.Run.Artifact: a file archived below the build's artifacts directory. */
+export interface Artifact {
+  /** Relative to the artifacts directory, `/`-separated: `target/app.jar`. */
+  relativePath: string;
+  content: Buffer;
+}
+
 export class Build {
   result: Result | null = null;
+  /** Archived files (ArtifactArchiver), in the order Run.getArtifacts lists them. */
+  artifacts: Artifact[] = [];
   duration = 0;
   testResult: TestResult | null = null;
   execution: Execution | null = null;

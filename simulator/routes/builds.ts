@@ -48,6 +48,8 @@ export function buildRoute(
       return pipeline ? kill(env, ctx, build, action === "kill") : env.pages.notFound();
     case "testReport":
       return testReport(env, ctx, build, tail);
+    case "artifact":
+      return artifact(env, build, tail);
     case "wfapi":
       return pipeline ? wfapiRoute(env, build, tail) : env.pages.notFound();
     case "input":
@@ -108,6 +110,36 @@ function consoleText(env: AppEnv, build: Build): SimResponse {
   const length = log.length();
   env.stats.logBytesRead += length;
   return { status: 200, headers: { "Content-Type": TEXT }, body: stripNotes(log.read(0, length), true) };
+}
+
+/** File name extensions the servlet container maps to a MIME type, as Jetty's mime.properties does. */
+const ARTIFACT_TYPES: Readonly<Record<string, string>> = {
+  txt: "text/plain",
+  log: "text/plain",
+  html: "text/html",
+  xml: "application/xml",
+  json: "application/json",
+  jar: "application/java-archive",
+  zip: "application/zip",
+};
+
+/**
+ * Run.doArtifact through DirectoryBrowserSupport.serveFile: a file with its length as
+ * Content-Length, `text/*` types with `;charset=UTF-8`, others by their type or as octet-stream; a
+ * missing file is the 404 page. (Directory listings and `*zip*` are not simulated.)
+ */
+function artifact(env: AppEnv, build: Build, rest: readonly string[]): SimResponse {
+  const relativePath = rest.join("/");
+  const found = build.artifacts.find((candidate) => candidate.relativePath === relativePath);
+  if (!found) return env.pages.notFound();
+  const extension = relativePath.slice(relativePath.lastIndexOf(".") + 1).toLowerCase();
+  const mime = ARTIFACT_TYPES[extension];
+  const type = mime
+    ? mime.startsWith("text/")
+      ? `${mime};charset=UTF-8`
+      : mime
+    : "application/octet-stream";
+  return { status: 200, headers: { "Content-Type": type }, body: found.content };
 }
 
 /** Long.parseLong, or Jenkins' 500 for anything else. */

@@ -1,4 +1,11 @@
 import type { JenkinsConfig } from "../config.js";
+import {
+  type ArtifactList,
+  type ArtifactRequest,
+  type ArtifactText,
+  listArtifacts,
+  readArtifact,
+} from "./artifacts.js";
 import { CanonicalNameCache, type ResolvedJob, resolveJob } from "./branches.js";
 import {
   type Build,
@@ -97,6 +104,10 @@ export interface JenkinsClient {
   listNodes(limit: number, signal?: AbortSignal): Promise<NodeList>;
   /** Every build an executor runs now, longest running first; its job is in its URL. */
   listRunningBuilds(signal?: AbortSignal): Promise<RunningBuild[]>;
+  /** The first `limit` archived artifacts of a build (names only: Jenkins exports no sizes). */
+  listArtifacts(path: JobPath, build: BuildRef, limit: number, signal?: AbortSignal): Promise<ArtifactList>;
+  /** A page of lines of a text artifact, reading at most `maxBytes`; binary files are only named so. */
+  readArtifact(request: ArtifactRequest): Promise<ArtifactText>;
   /** The job's full name as Jenkins spells it, from its URL (decoded branch names become encoded). */
   jobPathFromUrl(url: string): JobPath | undefined;
   close(): Promise<void>;
@@ -246,5 +257,13 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   listRunningBuilds(signal?: AbortSignal): Promise<RunningBuild[]> {
     return listRunningBuilds(this.http, signal);
+  }
+
+  listArtifacts(path: JobPath, build: BuildRef, limit: number, signal?: AbortSignal): Promise<ArtifactList> {
+    return listArtifacts(this.http, path, build, limit, signal);
+  }
+
+  readArtifact(request: ArtifactRequest): Promise<ArtifactText> {
+    return readArtifact(this.http, request);
   }
 }

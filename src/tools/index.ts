@@ -1,3 +1,4 @@
+import { artifactsTools } from "./artifacts/index.js";
 import { buildsTools } from "./builds/index.js";
 import { jobsTools } from "./jobs/index.js";
 import { logsTools } from "./logs/index.js";
@@ -14,4 +15,5 @@ export const allTools: readonly ToolDefinition[] = [
   ...queueTools,
   ...pipelinesTools,
   ...systemTools,
+  ...artifactsTools,
 ];

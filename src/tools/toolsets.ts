@@ -9,6 +9,7 @@ export const TOOLSETS = [
     id: "system",
     description: "who the server acts as, whether Jenkins is ready to build, its nodes and what runs on them",
   },
+  { id: "artifacts", description: "the files a build archived, and text ones read by lines" },
 ] as const;
 
 export type Toolset = (typeof TOOLSETS)[number]["id"];

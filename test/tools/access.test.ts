@@ -38,6 +38,12 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getStatus: {},
   getNodes: {},
   getRunningBuilds: {},
+  getArtifacts: { jobFullName: "DIAG/Maven-Compile", buildNumber: 3 },
+  readArtifact: {
+    jobFullName: "diag/MAVEN-compile",
+    buildNumber: 3,
+    path: "target/surefire-reports/summary.txt",
+  },
 };
 
 let sim: JenkinsSimulator;

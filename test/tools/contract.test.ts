@@ -52,6 +52,8 @@ describe("tool contracts", () => {
         "getStatus",
         "getNodes",
         "getRunningBuilds",
+        "getArtifacts",
+        "readArtifact",
       ].sort(),
     );
   });

@@ -45,6 +45,8 @@ describe("tool selection", () => {
       "getStatus",
       "getNodes",
       "getRunningBuilds",
+      "getArtifacts",
+      "readArtifact",
     ]);
   });
 
