@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { JenkinsSimulator, SEED_JOBS, SUREFIRE_SUMMARY_LINES } from "../../simulator/jenkins-simulator.js";
-import type { ToolAnswer } from "./harness.js";
+import { expectOk, expectOneSentence, teamReadsPolicy } from "./answers.js";
 import { openSession, type Session, type Transport } from "./sessions.js";
 
 /**
@@ -17,24 +14,7 @@ const SUMMARY = "target/surefire-reports/summary.txt";
 const HUGE_JOB = "diag/huge-report";
 const HUGE_LINE = `${"x".repeat(99)}\n`;
 
-const dir = mkdtempSync(join(tmpdir(), "jenkins-mcp-artifacts-"));
-const policyFile = join(dir, "policy.yaml");
-writeFileSync(
-  policyFile,
-  'rules:\n  - name: team-reads\n    clients: ["*"]\n    jobs: ["team/**"]\n    allow: [read]\n',
-);
-
-function expectOk(answer: ToolAnswer): Record<string, unknown> {
-  expect(answer.isError, answer.text).toBe(false);
-  return answer.structured ?? {};
-}
-
-/** A tool error of one line, without HTML or a stack trace. */
-function expectOneSentence(answer: ToolAnswer, message: RegExp): void {
-  expect(answer.isError, answer.text).toBe(true);
-  expect(answer.text).toMatch(message);
-  expect(answer.text).not.toMatch(/\n|<html|<\/[a-z]+>/i);
-}
+const policyFile = teamReadsPolicy();
 
 describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
   let sim: JenkinsSimulator;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
+import { expectRefused } from "./answers.js";
 import { cliEnv, connectStdio, type McpSession, type ToolAnswer } from "./harness.js";
 
 /**
@@ -35,12 +36,6 @@ function posts(suffix: string): number {
 
 async function call(name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
   return session.call(name, args);
-}
-
-function expectRefused(answer: ToolAnswer, message: RegExp): void {
-  expect(answer.isError, answer.text).toBe(true);
-  expect(answer.text).toMatch(message);
-  expect(answer.text).not.toMatch(/<html|<\/[a-z]+>|\n\s+at /i);
 }
 
 describe("getJob", () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { JenkinsSimulator, NIGHTLY_LOG_LINES, SEED_JOBS } from "../../simulator/jenkins-simulator.js";
 import { GrowingLog } from "../../simulator/logs.js";
 import { Build } from "../../simulator/world.js";
-import type { ToolAnswer } from "./harness.js";
+import { expectOk, expectRefused } from "./answers.js";
 import { openSession, type Session, type Transport } from "./sessions.js";
 
 /**
@@ -19,17 +19,6 @@ function addFinishedBuild(sim: JenkinsSimulator, name: string, log: string): voi
   build.log = new GrowingLog(log);
   build.result = "FAILURE";
   job.builds.push(build);
-}
-
-function expectRefused(answer: ToolAnswer, message: RegExp): void {
-  expect(answer.isError, answer.text).toBe(true);
-  expect(answer.text).toMatch(message);
-  expect(answer.text).not.toMatch(/<html|<\/[a-z]+>|\n\s+at /i);
-}
-
-function expectOk(answer: ToolAnswer): Record<string, unknown> {
-  expect(answer.isError, answer.text).toBe(false);
-  return answer.structured ?? {};
 }
 
 describe.each<Transport>(["stdio", "http"])("over %s", (transport) => {
