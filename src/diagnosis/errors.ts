@@ -10,6 +10,7 @@ export type ErrorKind =
   | "gradle"
   | "javac"
   | "typescript"
+  | "eslint"
   | "go"
   | "goTest"
   | "npm"
@@ -130,7 +131,11 @@ const GRADLE_ADVICE = /^(?:\* Try:$|> Run with --|> Get more help at |\* Get mor
 /** A count of failures or errors; lines whose counts are all zero report success. */
 const FAILURE_COUNT = /\b(?:failures?|errors?|failed):?\s*(\d+)|\b(\d+)\s+(?:failures?|errors?|failed)\b/gi;
 
+/** Cheap test first: most lines name no failure at all. */
+const FAILURE_WORD = /fail|error/i;
+
 function reportsOnlyZeroFailures(text: string): boolean {
+  if (!FAILURE_WORD.test(text)) return false;
   const counts = [...text.matchAll(FAILURE_COUNT)].map((match) => match[1] ?? match[2]);
   return counts.length > 0 && counts.every((count) => Number(count) === 0);
 }
@@ -185,6 +190,10 @@ const TEST_FAILED = /<<< (?:FAILURE|ERROR)!$/;
 const testCaseTrace = (text: string): Follow =>
   TEST_FAILED.test(text) || JAVA_EXCEPTION.test(text) ? "error" : javaTrace(text);
 
+const SUREFIRE_RESULTS = /^\[ERROR\] (?:Failures|Errors):$|^(?:Failed tests|Tests in error):/;
+/** Gradle's `FooTest > shouldBar() FAILED`; the end is tested first, as the pattern backtracks. */
+const GRADLE_TEST_FAILED = /^\S.* > .+ FAILED$/;
+
 /** Surefire's and Ant's `Tests run: 5, Failures: 1, Errors: 0`, when something failed. */
 function countsFailedTests(text: string): boolean {
   const counts = /Tests run: \d+, Failures: (\d+), Errors: (\d+)/.exec(text);
@@ -217,6 +226,15 @@ function npmMessage(text: string): Follow {
   return NPM_BOILERPLATE.test(text) ? "skip" : "error";
 }
 
+/** ESLint's `stylish` report: per file its path, then `  12:7  error  message  rule` lines, then `✖ N problems`. */
+const ESLINT_MESSAGE = /^\s+\d+:\d+\s+(?:error|warning)\s+\S/;
+function eslintReport(text: string): Follow {
+  if (ESLINT_MESSAGE.test(text)) return "error";
+  if (text === "") return "skip";
+  if (/^\u2716 \d+ problems? \(/.test(text)) return "last";
+  return /^\/?\S+\.(?:[cm]?[jt]sx?|vue|svelte)$/.test(text) ? "error" : "end";
+}
+
 /** pytest's `E   ` lines, a blank line, then where it failed (`tests/test_x.py:6: AssertionError`). */
 function pytestAssertion(text: string): Follow {
   if (/^E(?:\s|$)/.test(text)) return "error";
@@ -245,6 +263,7 @@ const SHAPES: readonly Shape[] = [
     follows: tscMessage,
   },
   { kind: "go", opens: matching(/^\S+\.go:\d+:\d+: \S/), follows: indented },
+  { kind: "eslint", opens: matching(/^\s+\d+:\d+\s+error\s+\S/), follows: eslintReport },
   { kind: "goTest", opens: matching(/^\s*--- FAIL: \S/), follows: indented },
   {
     kind: "gradle",
@@ -272,7 +291,8 @@ const SHAPES: readonly Shape[] = [
   // Surefire's results (`[ERROR] Failures:` with indented tests; `Failed tests:` in 2.x), Gradle's.
   {
     kind: "junit",
-    opens: matching(/^\[ERROR\] (?:Failures|Errors):$|^(?:Failed tests|Tests in error):|^\S.* > .+ FAILED$/),
+    opens: (text) =>
+      SUREFIRE_RESULTS.test(text) || (text.endsWith(" FAILED") && GRADLE_TEST_FAILED.test(text)),
     follows: indented,
   },
   { kind: "junit", opens: matching(/^\d+ tests? completed, \d+ failed/) },
@@ -585,6 +605,7 @@ export class ErrorFinder {
   private scannedLines = 0;
   private scannedBytes = 0;
   private stoppedBy: ErrorScan["stoppedBy"] = null;
+  private latest: { branch: string | null; scan: BranchScan } | null = null;
 
   constructor(private readonly budget: ScanBudget) {}
 
@@ -629,7 +650,10 @@ export class ErrorFinder {
   }
 
   private branchScan(branch: string | null): BranchScan {
+    // Consecutive lines mostly come from one branch: it is the most recent already.
+    if (this.latest?.branch === branch) return this.latest.scan;
     const scan = this.branches.get(branch) ?? new BranchScan(branch, this.tally);
+    this.latest = { branch, scan };
     this.branches.delete(branch);
     this.branches.set(branch, scan);
     if (this.branches.size > BRANCHES) this.windUpLeastRecentBranch();

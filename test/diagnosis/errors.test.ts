@@ -243,6 +243,35 @@ const SAMPLES: Sample[] = [
     ],
   },
   {
+    name: "eslint: each file's errors, warnings among them, up to the count of problems",
+    log: [
+      "+ npx eslint src",
+      "",
+      "/ws/src/cart/total.ts",
+      "  12:7  error  'discount' is assigned a value but never used  @typescript-eslint/no-unused-vars",
+      "  30:1  warning  Missing return type  @typescript-eslint/explicit-function-return-type",
+      "",
+      "/ws/src/cart/index.ts",
+      "  40:3  error  Unexpected console statement  no-console",
+      "",
+      "✖ 3 problems (2 errors, 1 warning)",
+      "",
+    ],
+    blocks: [
+      {
+        kind: "eslint",
+        lineNumber: 3,
+        errors: [
+          "  12:7  error  'discount' is assigned a value but never used  @typescript-eslint/no-unused-vars",
+          "  30:1  warning  Missing return type  @typescript-eslint/explicit-function-return-type",
+          "/ws/src/cart/index.ts",
+          "  40:3  error  Unexpected console statement  no-console",
+          "✖ 3 problems (2 errors, 1 warning)",
+        ],
+      },
+    ],
+  },
+  {
     name: "go build: each message, with have/want lines",
     log: [
       "+ go build ./...",
@@ -349,7 +378,10 @@ const SAMPLES: Sample[] = [
       "error Command failed with exit code 1.",
       "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.",
     ],
-    blocks: [{ kind: "yarn", lineNumber: 7, errors: ["error Command failed with exit code 1."] }],
+    blocks: [
+      { kind: "eslint", lineNumber: 3 },
+      { kind: "yarn", lineNumber: 7, errors: ["error Command failed with exit code 1."] },
+    ],
   },
   {
     name: "pytest: the assertion, the short summary and the final count",
@@ -777,9 +809,10 @@ describe("ErrorFinder parallel branches", () => {
     const result = scan(log, 3);
     expect(result.blocks.map((block) => [block.kind, block.lineNumber, block.branch])).toEqual([
       ["npm", 9, "unit"],
+      ["eslint", 10, "lint"],
       ["yarn", 14, "lint"],
     ]);
-    const [npm, yarn] = result.blocks;
+    const [npm, , yarn] = result.blocks;
     expect(errorLines(npm)).toEqual([
       "npm ERR! code ELIFECYCLE",
       "npm ERR! errno 1",
@@ -787,7 +820,7 @@ describe("ErrorFinder parallel branches", () => {
       "npm ERR! Exit status 1",
     ]);
     expect(contextLines(npm)).toEqual([5, 7]);
-    expect(contextLines(yarn)).toEqual([10, 12, 16]);
+    expect(contextLines(yarn)).toEqual([16]);
   });
 });
 
