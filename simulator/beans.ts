@@ -1,5 +1,7 @@
 import { type Auth, authName, CRUMB_FIELD } from "./auth.js";
+import { CULPRIT_CLASS, culpritBeans, gitChangeSetList, pipelineChangeSets } from "./changes.js";
 import { Bean, compareJava, type ExportValue, LazyList, levels, OPAQUE, type Prop, prop } from "./export.js";
+import { caseAge, failedSince } from "./test-history.js";
 import { timeSpan } from "./timespan.js";
 import {
   type Agent,
@@ -301,7 +303,11 @@ export class Beans {
         prop("disabled", 1, () => job.disabled),
         prop("downstreamProjects", 1, () => []),
         prop("labelExpression", 1, () => null),
-        prop("scm", 1, () => new Bean("hudson.scm.NullSCM", [])),
+        prop("scm", 1, () =>
+          job.builds.some((build) => build.commits !== null)
+            ? new Bean("hudson.plugins.git.GitSCM", [])
+            : new Bean("hudson.scm.NullSCM", []),
+        ),
         prop("upstreamProjects", 1, () => []),
       ]),
     );
@@ -394,8 +400,11 @@ export class Beans {
         "hudson.model.FreeStyleBuild",
         levels(actions, runLevel, [
           prop("builtOn", 1, () => ""),
-          prop("changeSet", 1, () => emptyChangeSet()),
-          prop("culprits", 1, () => []),
+          // AbstractBuild.getChangeSet: the SCM's set, even when empty; EmptyChangeLogSet without an SCM.
+          prop("changeSet", 1, () =>
+            build.commits ? gitChangeSetList(build.commits, this.baseUrl) : emptyChangeSet(),
+          ),
+          prop("culprits", 1, () => culpritBeans(build, this.baseUrl), { declared: CULPRIT_CLASS }),
         ]),
       );
     }
@@ -403,8 +412,8 @@ export class Beans {
     return new Bean(
       "org.jenkinsci.plugins.workflow.job.WorkflowRun",
       levels(actions, runLevel, [
-        prop("changeSets", 1, () => []),
-        prop("culprits", 1, () => []),
+        prop("changeSets", 1, () => pipelineChangeSets(build, this.baseUrl)),
+        prop("culprits", 1, () => culpritBeans(build, this.baseUrl), { declared: CULPRIT_CLASS }),
         prop("inProgress", 1, () => build.building),
         prop("nextBuild", 1, sibling(build.next()), {
           declared: "org.jenkinsci.plugins.workflow.job.WorkflowRun",
@@ -498,7 +507,7 @@ export class Beans {
   }
 
   /** hudson.tasks.junit.TestResult, the target of a build's `testReport`. */
-  testReport(result: TestResult): Bean {
+  testReport(build: Build, result: TestResult): Bean {
     const duration = sumDurations(result.suites.flatMap((suite) => suite.cases));
     return new Bean(
       "hudson.tasks.junit.TestResult",
@@ -510,7 +519,7 @@ export class Beans {
           prop("failCount", 1, () => result.failCount),
           prop("passCount", 1, () => result.totalCount - result.failCount - result.skipCount),
           prop("skipCount", 1, () => result.skipCount),
-          prop("suites", 1, () => result.suites.map(suiteBean)),
+          prop("suites", 1, () => result.suites.map((suite) => suiteBean(build, suite))),
         ],
       ),
     );
@@ -768,11 +777,11 @@ function sumDurations(cases: readonly TestCase[]): number {
   return cases.reduce((sum, c) => sum + c.duration, 0);
 }
 
-function suiteBean(suite: TestSuite): Bean {
+function suiteBean(build: Build, suite: TestSuite): Bean {
   return new Bean(
     "hudson.tasks.junit.SuiteResult",
     levels([
-      prop("cases", 9, () => suite.cases.map(caseBean)),
+      prop("cases", 9, () => suite.cases.map((test) => caseBean(build, suite.name, test))),
       prop("duration", 9, () => sumDurations(suite.cases)),
       prop("enclosingBlockNames", 9, () => []),
       prop("enclosingBlocks", 9, () => []),
@@ -787,19 +796,18 @@ function suiteBean(suite: TestSuite): Bean {
   );
 }
 
-function caseBean(test: TestCase): Bean {
-  const failed = test.status === "FAILED" || test.status === "REGRESSION";
+function caseBean(build: Build, suiteName: string, test: TestCase): Bean {
   return new Bean(
     "hudson.tasks.junit.CaseResult",
     levels(
       [prop("testActions", 1, () => [])],
       [
-        prop("age", 9, () => (failed ? 1 : 0)),
+        prop("age", 9, () => caseAge(build, suiteName, test)),
         prop("className", 9, () => test.className),
         prop("duration", 9, () => test.duration),
         prop("errorDetails", 9, () => test.errorDetails ?? null),
         prop("errorStackTrace", 9, () => test.errorStackTrace ?? null),
-        prop("failedSince", 9, () => 0),
+        prop("failedSince", 9, () => failedSince(build, suiteName, test)),
         prop("name", 999, () => test.name),
         prop("properties", 9, () => null),
         prop("skipped", 9, () => test.status === "SKIPPED"),

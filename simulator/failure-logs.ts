@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import type { FlowError } from "./flow.js";
 import { consoleNote } from "./logs.js";
+import { PipelineConsole, type RecordedPipeline } from "./pipeline-console.js";
 import type { Build } from "./world.js";
 
 /**
@@ -75,80 +77,38 @@ function removedVerbosely(files: readonly string[]): string[] {
   ]);
 }
 
-/**
- * A Pipeline build's console with Timestamper's global decorator (GlobalDecorator): every line starts
- * with `[yyyy-MM-dd'T'HH:mm:ss.SSS'Z'] `, before any console note. `[Pipeline]` lines carry the
- * hidden note of their flow node, as in build-logs.ts.
- */
-class PipelineConsole {
-  private readonly lines: string[] = [];
-  private at: number;
+/** A Declarative pipeline on the built-in node: its SCM checkout stage, then `stages` in a `withEnv`. */
+function declarative(build: Build, stages: (out: PipelineConsole) => void): RecordedPipeline {
+  const out = new PipelineConsole(build);
+  const running = `Running on ${consoleNote(`${build.job.fullName}:node`)}Jenkins in ${workspace(build)}`;
+  return out.run(() => {
+    out.block(
+      "node",
+      () => {
+        out.stage("Declarative: Checkout SCM", () => {
+          out.step("checkout");
+          out.print(gitCheckout(build), 150);
+        });
+        out.block("withEnv", () => stages(out));
+      },
+      { output: [running] },
+    );
+  });
+}
 
-  constructor(private readonly build: Build) {
-    this.at = build.timestamp;
-  }
+/** What `sh` throws when its script exits with 1 (DurableTaskStep). */
+const SCRIPT_FAILED: FlowError = { message: "script returned exit code 1", type: "hudson.AbortException" };
 
-  /** Writes `lines`, `everyMs` apart. */
-  print(lines: string | readonly string[], everyMs = 12): void {
-    for (const line of typeof lines === "string" ? [lines] : lines) {
-      this.at += everyMs;
-      this.lines.push(`[${new Date(this.at).toISOString()}] ${line}\n`);
-    }
-  }
-
-  /** Lets time pass without output, as a long step does. */
-  wait(ms: number): void {
-    this.at += ms;
-  }
-
-  /** A `[Pipeline]` line, to print now or among a parallel branch's output. */
-  stepLine(text: string): string {
-    return `${consoleNote(`${this.build.job.fullName}:${text}`)}[Pipeline] ${text}`;
-  }
-
-  step(text: string): void {
-    this.print(this.stepLine(text));
-  }
-
-  /** A block step (`node`, `withEnv`, ...): `[Pipeline] name`, `{`, the body, `}`, `// name`. */
-  block(name: string, body: () => void): void {
-    this.step(name);
-    this.step("{");
-    body();
-    this.step("}");
-    this.step(`// ${name}`);
-  }
-
-  stage(name: string, body: () => void): void {
-    this.step("stage");
-    this.step(`{ (${name})`);
-    body();
-    this.step("}");
-    this.step("// stage");
-  }
-
-  /** WorkflowRun's first lines, the `node` with its checkout, the stages, and the end of the run. */
-  run(failed: boolean, stages: () => void): string {
-    const job = this.build.job;
-    for (const cause of this.build.causes) {
-      this.print(`Started by user ${consoleNote(`${job.fullName}:${cause.userId}`)}${cause.userName}`);
-    }
-    this.step("Start of Pipeline");
-    this.step("node");
-    this.print(`Running on ${consoleNote(`${job.fullName}:node`)}Jenkins in ${workspace(this.build)}`);
-    this.step("{");
-    this.stage("Declarative: Checkout SCM", () => {
-      this.step("checkout");
-      this.print(gitCheckout(this.build), 150);
-    });
-    this.block("withEnv", stages);
-    this.step("}");
-    this.step("// node");
-    this.step("End of Pipeline");
-    if (failed) this.print("ERROR: script returned exit code 1");
-    this.print(`Finished: ${failed ? "FAILURE" : "SUCCESS"}`);
-    return this.lines.join("");
-  }
+/** An `sh` step running `script` and printing `output` (its `+ command` lines included); a failed one throws. */
+function sh(
+  out: PipelineConsole,
+  script: string,
+  output: readonly string[],
+  everyMs: number,
+  failed = false,
+): void {
+  out.step("sh", { args: script, ...(failed ? { error: SCRIPT_FAILED } : {}) });
+  out.print(output, everyMs);
 }
 
 /** Docker BuildKit's plain progress for building and pushing the API image. */
@@ -190,31 +150,33 @@ function kubectlApply(failed: boolean): string[] {
 export const DEPLOY_CLEANUP_REMOVED_FILES = 2_900;
 
 /** `diag/deploy-cleanup`: its Deploy stage applies the manifests, then the post actions clean up. */
-export function deployCleanupLog(build: Build, failed: boolean): string {
-  const out = new PipelineConsole(build);
-  return out.run(failed, () => {
-    out.stage("Build", () => {
-      out.step("sh");
-      out.print(dockerBuild(build), 8_000);
-    });
-    out.stage("Deploy", () => {
-      out.step("sh");
-      out.print(kubectlApply(failed), 700);
-    });
+export function deployCleanupLog(build: Build, failed: boolean): RecordedPipeline {
+  return declarative(build, (out) => {
+    out.stage("Build", () => sh(out, "./ci/image.sh", dockerBuild(build), 8_000));
+    out.stage("Deploy", () => sh(out, "kubectl apply -f k8s/", kubectlApply(failed), 700, failed));
     out.stage("Declarative: Post Actions", () => {
-      out.step("sh");
-      out.print(["+ ./ci/cleanup.sh", `+ docker image rm ${IMAGE}:${build.number}`]);
-      out.print([`Untagged: ${IMAGE}:${build.number}`, `Deleted: sha256:${digestOf(build, "sha256")}`]);
-      out.print("+ rm -rfv build/classes");
-      out.print(removedVerbosely(buildOutputs(failed ? DEPLOY_CLEANUP_REMOVED_FILES : 40)), 10);
-      out.step("archiveArtifacts");
+      const removed = removedVerbosely(buildOutputs(failed ? DEPLOY_CLEANUP_REMOVED_FILES : 40));
+      sh(out, "./ci/cleanup.sh", cleanup(build), 12);
+      out.print(removed, 10);
+      out.step("archiveArtifacts", { args: "build/reports/**" });
       out.print("Archiving artifacts");
-      out.step("junit");
+      out.step("junit", { args: "build/test-results/**/*.xml" });
       out.print(["Recording test results", "[Checks API] No suitable checks publisher found."], 300);
       out.step("emailext");
       out.print(["Sending email to: shop-team@acme.example"], 400);
     });
   });
+}
+
+/** The start of `ci/cleanup.sh`: the image goes, then `rm -rfv` lists every file it removes. */
+function cleanup(build: Build): string[] {
+  return [
+    "+ ./ci/cleanup.sh",
+    `+ docker image rm ${IMAGE}:${build.number}`,
+    `Untagged: ${IMAGE}:${build.number}`,
+    `Deleted: sha256:${digestOf(build, "sha256")}`,
+    "+ rm -rfv build/classes",
+  ];
 }
 
 /** Surefire's report of the unit tests, one line per test class. */
@@ -317,52 +279,99 @@ function e2eTests(): string[] {
   ];
 }
 
-/** Takes one line from each branch in turn, as concurrent branches write to one log. */
-function interleave(branches: readonly (readonly string[])[]): string[] {
-  const longest = Math.max(...branches.map((lines) => lines.length));
-  return Array.from({ length: longest }, (_, i) => branches.flatMap((lines) => lines[i] ?? [])).flat();
-}
-
 /** The branches of the `parallel` in `diag/parallel-tests`' Test stage. */
 export const PARALLEL_TEST_BRANCHES = ["unit", "integration", "e2e"] as const;
 
 /**
- * `diag/parallel-tests`: unit, integration and e2e run in a `parallel`; their lines interleave
- * without a branch prefix (the log storage of JEP-210), and only integration fails.
+ * `diag/parallel-tests`: the Test stage runs unit, integration and e2e in a `parallel` (scripted in
+ * its `steps`); their lines interleave without a branch prefix, and only integration fails.
  */
-export function parallelTestsLog(build: Build, failed: boolean): string {
-  const out = new PipelineConsole(build);
-  return out.run(failed, () => {
-    out.stage("Build", () => {
-      out.step("sh");
-      out.print(["+ ./mvnw -B -DskipTests package", "[INFO] BUILD SUCCESS"], 40_000);
-    });
-    out.stage("Test", () => {
-      out.step("parallel");
-      for (const branch of PARALLEL_TEST_BRANCHES) out.step(`{ (Branch: ${branch})`);
-      for (const branch of PARALLEL_TEST_BRANCHES) {
-        out.step("stage");
-        out.step(`{ (${branch})`);
-      }
-      for (const _ of PARALLEL_TEST_BRANCHES) out.step("sh");
-      const ending = ["}", "// stage", "}"].map((step) => out.stepLine(step));
-      const failure = failed ? ["Failed in branch integration"] : [];
-      const branches = [
-        [...unitTests(), ...ending],
-        [...integrationTests(failed), ...ending, ...failure],
-        [...e2eTests(), ...ending],
-      ];
-      out.print(interleave(branches), 550);
-      out.step("// parallel");
-    });
-    out.stage("Deploy", () => {
-      if (failed) out.print('Stage "Deploy" skipped due to earlier failure(s)');
-      else out.print(["+ ./ci/deploy.sh staging", "Deployed shop-api to staging"], 5_000);
-    });
+export function parallelTestsLog(build: Build, failed: boolean): RecordedPipeline {
+  return declarative(build, (out) => {
+    out.stage("Build", () =>
+      sh(
+        out,
+        "./mvnw -B -DskipTests package",
+        ["+ ./mvnw -B -DskipTests package", "[INFO] BUILD SUCCESS"],
+        40_000,
+      ),
+    );
+    out.stage("Test", () =>
+      out.parallel({
+        unit: () => sh(out, "./mvnw -B test", unitTests(), 550),
+        integration: () => sh(out, "./mvnw -B verify -DskipUnitTests", integrationTests(failed), 550, failed),
+        e2e: () => sh(out, "npx playwright test --reporter=line", e2eTests(), 550),
+      }),
+    );
+    out.stage(
+      "Deploy",
+      () =>
+        sh(
+          out,
+          "./ci/deploy.sh staging",
+          ["+ ./ci/deploy.sh staging", "Deployed shop-api to staging"],
+          5_000,
+        ),
+      { skipped: failed },
+    );
     out.stage("Declarative: Post Actions", () => {
-      out.step("junit");
+      out.step("junit", { args: "target/*-reports/*.xml" });
       out.print(["Recording test results", "[Checks API] No suitable checks publisher found."], 300);
     });
+  });
+}
+
+/** ESLint's stylish report: two errors in the cart module, or nothing at all. */
+function eslint(build: Build, failed: boolean): string[] {
+  if (!failed) return ["+ npx eslint src"];
+  return [
+    "+ npx eslint src",
+    "",
+    `${workspace(build)}/src/cart/total.ts`,
+    "  12:7  error  'discount' is assigned a value but never used  @typescript-eslint/no-unused-vars",
+    "  40:3  error  Unexpected console statement                    no-console",
+    "",
+    "\u2716 2 problems (2 errors, 0 warnings)",
+    "",
+  ];
+}
+
+/** Nested stages of `diag/nested-stages`: Verify runs Lint, then Unit. */
+export const NESTED_STAGES = { parent: "Verify", failing: "Lint", skipped: "Unit" } as const;
+
+/**
+ * `diag/nested-stages`: a stage inside a stage (`stage('Verify') { stages { stage('Lint') ... } }`);
+ * Lint fails, so Declarative skips Unit after it, and Deploy.
+ */
+export function nestedStagesLog(build: Build, failed: boolean): RecordedPipeline {
+  return declarative(build, (out) => {
+    out.stage("Build", () =>
+      sh(
+        out,
+        "npm ci && npm run build",
+        ["+ npm ci", "added 812 packages in 41s", "+ npm run build", "> shop-web@2.3.0 build", "> tsc -p ."],
+        2_000,
+      ),
+    );
+    out.stage(NESTED_STAGES.parent, () => {
+      out.stage(NESTED_STAGES.failing, () => sh(out, "npx eslint src", eslint(build, failed), 900, failed));
+      out.stage(
+        NESTED_STAGES.skipped,
+        () => sh(out, "npm test", ["+ npm test", "Tests: 312 passed, 312 total"], 3_000),
+        { skipped: failed },
+      );
+    });
+    out.stage(
+      "Deploy",
+      () =>
+        sh(
+          out,
+          "./ci/deploy.sh staging",
+          ["+ ./ci/deploy.sh staging", "Deployed shop-web to staging"],
+          5_000,
+        ),
+      { skipped: failed },
+    );
   });
 }
 

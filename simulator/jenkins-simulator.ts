@@ -49,6 +49,8 @@ export interface SimulatorOptions {
   showStackTrace?: boolean;
   /** Create the default world (default true). */
   seed?: boolean;
+  /** The Pipeline Graph View plugin is installed (default true): pipeline runs answer at `stages/`. */
+  pipelineGraphView?: boolean;
 }
 
 export interface RecordedRequest {
@@ -132,6 +134,7 @@ export class JenkinsSimulator {
       crumbs: this.crumbs,
       version: this.version,
       stats: this.stats,
+      pipelineGraphView: options.pipelineGraphView ?? true,
     };
   }
 

@@ -1,7 +1,9 @@
 import { SIMULATOR_USERS } from "./auth.js";
 import { buildFooter, buildHeader, buildStepLines, completeLog } from "./build-logs.js";
-import { deployCleanupLog, mavenCompileLog, parallelTestsLog } from "./failure-logs.js";
+import { deployCleanupLog, mavenCompileLog, nestedStagesLog, parallelTestsLog } from "./failure-logs.js";
 import { GeneratedLog, GrowingLog } from "./logs.js";
+import type { RecordedPipeline } from "./pipeline-console.js";
+import { addCommits, type CommitSpec, MAVEN_COMPILE_COMMITS, PAYMENTS_COMMITS } from "./seed-changes.js";
 import {
   Build,
   type Cause,
@@ -36,14 +38,21 @@ export const SEED_JOBS = {
   deploy: "ops/deploy",
   /** A pipeline whose running step catches `/stop`: only `/term` or `/kill` end it. */
   stubborn: "ops/stubborn",
-  /** #1 failed in its Test stage, with failing tests, after a log of about 100 MB. */
+  /** #1 failed in its Test stage, with failing tests, after a log of about 200 MB. */
   nightly: "ops/nightly",
   /** Failed in Deploy (`kubectl apply`), then about 3,000 lines of post actions; timestamped. */
   deployCleanup: "diag/deploy-cleanup",
   /** Failed in Test: of three interleaved `parallel` branches, only integration fails; timestamped. */
   parallelTests: "diag/parallel-tests",
+  /** Failed in the stage Lint nested in the stage Verify; timestamped. */
+  nestedStages: "diag/nested-stages",
   /** Freestyle: a Maven compile error, then about 2,000 lines of post-build steps. */
   mavenCompile: "diag/maven-compile",
+  /**
+   * A pipeline failing since #3 (#2 was the last success), with commits in every build: RefundTest
+   * fails in #3, #5 and #6 (#4 did not compile, so it has no tests), CurrencyTest newly in #6.
+   */
+  payments: "diag/payments",
 } as const;
 
 /** `big-folder` holds job-00000 .. job-09999. */
@@ -55,8 +64,8 @@ export const BIG_LOG_LINES = 2_000_000;
 /** team/backend/api #4 failed its tests. */
 export const API_FAILED_TESTS: Omit<TestResult, "suites"> = { totalCount: 120, failCount: 2, skipCount: 3 };
 
-/** ops/nightly #1: this many generated 100-byte lines (about 100 MB) before its failure. */
-export const NIGHTLY_LOG_LINES = 1_000_000;
+/** ops/nightly #1: this many generated 100-byte lines (about 200 MB) before its failure. */
+export const NIGHTLY_LOG_LINES = 2_000_000;
 
 /** A BRANCH value that makes team/backend/api fail. */
 const API_FAILING_BRANCH = "broken";
@@ -85,13 +94,16 @@ const ADMIN: Cause = { userId: SIMULATOR_USERS.admin.id, userName: SIMULATOR_USE
 interface PastBuild {
   result: Result;
   hoursAgo: number;
-  durationMs: number;
+  /** Required unless `pipeline` records the run, which then lasts as long as its log. */
+  durationMs?: number;
   params?: Readonly<Record<string, string | boolean>>;
   steps?: readonly string[];
   testResult?: TestResult;
   stages?: readonly Stage[];
   /** The whole log, instead of the generic one made of `steps`. */
   log?: (build: Build, failed: boolean) => string;
+  /** A pipeline's console and its flow graph, recorded together (instead of `log`). */
+  pipeline?: (build: Build, failed: boolean) => RecordedPipeline;
 }
 
 function apiValues(job: Job, given: Readonly<Record<string, string | boolean>>): ParamValue[] {
@@ -107,15 +119,22 @@ function addPastBuild(world: World, job: Job, past: PastBuild): Build {
   const params = job.params.length ? apiValues(job, past.params ?? {}) : null;
   const start = world.now() - past.hoursAgo * HOUR;
   const build = new Build(job, job.nextBuildNumber++, world.allocateQueueId(), start, [ADMIN], params);
+  const failed = past.result === "FAILURE";
+  const recorded = past.pipeline?.(build, failed);
+  if (recorded && recorded.result !== past.result) {
+    throw new Error(`${job.fullName} #${build.number} recorded ${recorded.result}, not ${past.result}`);
+  }
   const log = new GrowingLog();
   log.append(
-    past.log
-      ? past.log(build, past.result === "FAILURE")
-      : completeLog(build, past.result, past.steps ?? buildStepLines(job, 6)),
+    recorded?.console ??
+      (past.log
+        ? past.log(build, failed)
+        : completeLog(build, past.result, past.steps ?? buildStepLines(job, 6))),
   );
   build.log = log;
   build.result = past.result;
-  build.duration = past.durationMs;
+  build.duration = recorded?.durationMs ?? past.durationMs ?? 0;
+  build.flow = recorded?.flow ?? null;
   build.testResult = past.testResult ?? null;
   build.stages = past.stages ?? null;
   job.builds.push(build);
@@ -351,28 +370,19 @@ function seedDiag(world: World): void {
       fullName: SEED_JOBS.deployCleanup,
       kind: "pipeline",
       description: "Builds the API image and deploys it with kubectl",
-      log: deployCleanupLog,
-      durationMs: 212_000,
-      stages: [
-        { name: "Declarative: Checkout SCM", status: "SUCCESS", durationMs: 4_000 },
-        { name: "Build", status: "SUCCESS", durationMs: 170_000 },
-        { name: "Deploy", status: "FAILED", durationMs: 3_000, error: SCRIPT_FAILED },
-        { name: "Declarative: Post Actions", status: "SUCCESS", durationMs: 35_000 },
-      ],
+      pipeline: deployCleanupLog,
     },
     {
       fullName: SEED_JOBS.parallelTests,
       kind: "pipeline",
       description: "Runs unit, integration and e2e tests in parallel",
-      log: parallelTestsLog,
-      durationMs: 148_000,
-      stages: [
-        { name: "Declarative: Checkout SCM", status: "SUCCESS", durationMs: 4_000 },
-        { name: "Build", status: "SUCCESS", durationMs: 41_000 },
-        { name: "Test", status: "FAILED", durationMs: 101_000, error: SCRIPT_FAILED },
-        { name: "Deploy", status: "NOT_EXECUTED", durationMs: 0 },
-        { name: "Declarative: Post Actions", status: "SUCCESS", durationMs: 2_000 },
-      ],
+      pipeline: parallelTestsLog,
+    },
+    {
+      fullName: SEED_JOBS.nestedStages,
+      kind: "pipeline",
+      description: "Builds the web shop, then lints and tests it in stages nested in Verify",
+      pipeline: nestedStagesLog,
     },
     {
       fullName: SEED_JOBS.mavenCompile,
@@ -382,13 +392,91 @@ function seedDiag(world: World): void {
       durationMs: 31_000,
     },
   ] as const;
-  for (const { fullName, kind, description, log, durationMs, ...failure } of failing) {
+  for (const { fullName, kind, description, ...how } of failing) {
     const job = world.addJob(fullName, { kind, description });
-    for (const hoursAgo of [75, 51, 27])
-      addPastBuild(world, job, { result: "SUCCESS", hoursAgo, durationMs, log });
-    addPastBuild(world, job, { result: "FAILURE", hoursAgo: 3, durationMs, log, ...failure });
+    for (const hoursAgo of [75, 51, 27]) addPastBuild(world, job, { result: "SUCCESS", hoursAgo, ...how });
+    addPastBuild(world, job, { result: "FAILURE", hoursAgo: 3, ...how });
   }
   seedArtifacts(world.getJob(SEED_JOBS.mavenCompile).getBuild(3));
+  commitsInto(world.getJob(SEED_JOBS.mavenCompile), MAVEN_COMPILE_COMMITS);
+  seedPayments(world);
+}
+
+/** Gives the job's builds, from #1 on, the commits each brought in. */
+function commitsInto(job: Job, commits: readonly (readonly CommitSpec[])[]): void {
+  for (const [index, build] of job.builds.entries()) addCommits(build, commits[index] ?? []);
+}
+
+const REFUND_TEST = { className: "com.example.payments.RefundTest", name: "roundsHalfEven()" };
+const CURRENCY_TEST = { className: "com.example.payments.CurrencyTest", name: "parsesYen()" };
+
+function paymentsTests(refund: TestCase["status"], currency: TestCase["status"]): TestResult {
+  const failed = (status: TestCase["status"]) => status === "FAILED" || status === "REGRESSION";
+  const cases: TestCase[] = [
+    {
+      ...REFUND_TEST,
+      status: refund,
+      duration: 0.031,
+      ...(failed(refund) ? { errorDetails: "expected: <10.02> but was: <10.03>" } : {}),
+    },
+    {
+      ...CURRENCY_TEST,
+      status: currency,
+      duration: 0.004,
+      ...(failed(currency) ? { errorDetails: "expected: <1500> but was: <15>" } : {}),
+    },
+  ];
+  return testSuites("com.example.payments", cases, 58, 2);
+}
+
+/** diag/payments: see SEED_JOBS.payments. */
+function seedPayments(world: World): void {
+  const job = world.addJob(SEED_JOBS.payments, {
+    kind: "pipeline",
+    description: "Builds and tests payments",
+  });
+  const testsFailed = [
+    "+ ./gradlew test\n",
+    "RefundTest > roundsHalfEven() FAILED\n",
+    "> There were failing tests.\n",
+  ];
+  const history: PastBuild[] = [
+    { result: "SUCCESS", hoursAgo: 120, durationMs: 64_000, testResult: paymentsTests("PASSED", "PASSED") },
+    { result: "SUCCESS", hoursAgo: 96, durationMs: 66_000, testResult: paymentsTests("PASSED", "PASSED") },
+    {
+      result: "FAILURE",
+      hoursAgo: 72,
+      durationMs: 61_000,
+      steps: testsFailed,
+      testResult: paymentsTests("REGRESSION", "PASSED"),
+      stages: failedInTest(61_000),
+    },
+    {
+      result: "FAILURE",
+      hoursAgo: 48,
+      durationMs: 12_000,
+      steps: ["+ ./gradlew compileTestJava\n", "error: cannot find symbol: class Money\n"],
+      stages: [{ name: "Build", status: "FAILED", durationMs: 12_000, error: SCRIPT_FAILED }],
+    },
+    {
+      result: "FAILURE",
+      hoursAgo: 24,
+      durationMs: 62_000,
+      steps: testsFailed,
+      testResult: paymentsTests("FAILED", "PASSED"),
+      stages: failedInTest(62_000),
+    },
+    {
+      result: "FAILURE",
+      hoursAgo: 2,
+      durationMs: 63_000,
+      steps: [...testsFailed.slice(0, 2), "CurrencyTest > parsesYen() FAILED\n", ...testsFailed.slice(2)],
+      testResult: paymentsTests("FAILED", "REGRESSION"),
+      stages: failedInTest(63_000),
+    },
+  ];
+  for (const past of history) addPastBuild(world, job, past);
+  commitsInto(job, PAYMENTS_COMMITS);
 }
 
 /** Lines of the Surefire summary archived by diag/maven-compile #3. */

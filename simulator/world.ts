@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { buildFooter, buildHeader, buildStepLines } from "./build-logs.js";
+import type { FlowGraph } from "./flow.js";
 import { compareIgnoreCase, ignoreCaseKey } from "./java-strings.js";
 import { GrowingLog, type LogSource } from "./logs.js";
 
@@ -125,7 +126,7 @@ export interface JobSpec extends Partial<JobTiming> {
 }
 
 /** Util.rawEncode: the URL form of one item name. */
-function rawEncode(name: string): string {
+export function rawEncode(name: string): string {
   return Array.from(name, (ch) =>
     /^[A-Za-z0-9!$&'()*+,\-.=@_]$/.test(ch)
       ? ch
@@ -308,8 +309,29 @@ export interface Artifact {
   content: Buffer;
 }
 
+/**
+ * A commit as git-plugin's GitChangeSet records it from `git log`: the author is a name and an
+ * e-mail address, not yet a Jenkins user (see simulator/changes.ts for how Jenkins maps it to one).
+ */
+export interface Commit {
+  /** 40 hex digits. */
+  readonly id: string;
+  readonly authorName: string;
+  readonly authorEmail: string;
+  /** Author time, ms since the epoch. */
+  readonly timestamp: number;
+  /** The whole commit message, lines separated by \n. */
+  readonly message: string;
+  readonly paths: ReadonlyArray<{ readonly editType: "add" | "edit" | "delete"; readonly file: string }>;
+}
+
 export class Build {
   result: Result | null = null;
+  /**
+   * The commits this build's checkout brought in, oldest first as ChangeLogSet.getItems lists them
+   * (GitChangeSetList reverses `git log`'s newest-first order); null when the job has no SCM.
+   */
+  commits: readonly Commit[] | null = null;
   /** Archived files (ArtifactArchiver), in the order Run.getArtifacts lists them. */
   artifacts: Artifact[] = [];
   duration = 0;
@@ -318,6 +340,8 @@ export class Build {
   log: LogSource = new GrowingLog();
   /** Pipelines: stages as recorded; null for the default single "Build" stage. */
   stages: readonly Stage[] | null = null;
+  /** Pipelines: the flow graph of the run (flow.ts), when simulated; it supersedes `stages`. */
+  flow: FlowGraph | null = null;
   /** Pipelines: the `input` step waiting for an answer. */
   pendingInput: InputSpec | null = null;
 

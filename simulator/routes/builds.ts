@@ -19,6 +19,8 @@ import {
   previousPage,
   type RequestContext,
 } from "./context.js";
+import { executionRoute } from "./flow-nodes.js";
+import { graphViewRoute } from "./graph-view.js";
 import { inputRoute, wfapiRoute } from "./pipeline.js";
 
 /** Everything below `{job}/{number}/`: api, console logs, stopping, test reports and pipeline actions. */
@@ -39,7 +41,7 @@ export function buildRoute(
       return consoleText(env, build);
     case "logText":
       return tail[0] === "progressiveText" && tail.length === 1
-        ? progressiveText(env, ctx, build)
+        ? progressiveText(env, ctx, build.log, !build.building)
         : env.pages.notFound();
     case "stop":
       return pipeline ? interrupt(env, ctx, build) : stop(env, ctx, build);
@@ -51,7 +53,11 @@ export function buildRoute(
     case "artifact":
       return artifact(env, build, tail);
     case "wfapi":
-      return pipeline ? wfapiRoute(env, build, tail) : env.pages.notFound();
+      return pipeline ? wfapiRoute(env, ctx, build, tail) : env.pages.notFound();
+    case "execution":
+      return pipeline ? executionRoute(env, ctx, build, tail) : env.pages.notFound();
+    case "stages":
+      return pipeline && env.pipelineGraphView ? graphViewRoute(env, ctx, build, tail) : env.pages.notFound();
     case "input":
       return pipeline ? inputRoute(env, ctx, build, tail) : env.pages.notFound();
     default:
@@ -94,7 +100,7 @@ function testReport(env: AppEnv, ctx: RequestContext, build: Build, rest: readon
   if (rest.length === 0) return env.pages.layout(200, "Test Result", "<h1>Test Result</h1>");
   const [api, ...tail] = rest;
   return api === "api"
-    ? apiResponse(env, ctx, tail, () => env.beans.testReport(result))
+    ? apiResponse(env, ctx, tail, () => env.beans.testReport(build, result))
     : env.pages.notFound();
 }
 
@@ -151,14 +157,20 @@ function parseLong(value: string | null, fallback: number): number {
   return Number.parseInt(value, 10);
 }
 
-/** AnnotatedLargeText.doProgressiveText, per the behaviour of the configured Jenkins version. */
-function progressiveText(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
+/**
+ * AnnotatedLargeText.doProgressiveText, per the behaviour of the configured Jenkins version: a build's
+ * log (`logText/progressiveText`) or a flow node's (`execution/node/N/log/logText/progressiveText`).
+ */
+export function progressiveText(
+  env: AppEnv,
+  ctx: RequestContext,
+  log: LogSource,
+  completed: boolean,
+): SimResponse {
   const accept = ctx.headers.accept ?? "";
   if (atLeast(env.version, "2.534") && accept.startsWith("multipart/form-data")) {
-    return streamingText(env, ctx, build);
+    return streamingText(env, ctx, log, completed);
   }
-  const log = build.log;
-  const completed = !build.building;
   if (!log.exists()) {
     return {
       status: 200,
@@ -193,9 +205,8 @@ interface StreamingMeta {
 }
 
 /** Stapler's streaming mode (Jenkins 2.534+): multipart parts `text` (notes stripped) and `meta`. */
-function streamingText(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
-  const log = build.log;
-  const meta: StreamingMeta = { completed: !build.building };
+function streamingText(env: AppEnv, ctx: RequestContext, log: LogSource, completed: boolean): SimResponse {
+  const meta: StreamingMeta = { completed };
   const length = log.exists() ? log.length() : 0;
   const requested = parseLong(ctx.params.get("start"), 0);
   const searchUntil = ctx.params.get("searchNewLineUntil");

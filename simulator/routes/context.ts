@@ -19,6 +19,8 @@ export interface AppEnv {
   readonly crumbs: CrumbIssuer;
   readonly version: string;
   readonly stats: LogStats;
+  /** The Pipeline Graph View plugin is installed: runs have its `stages/` endpoints. */
+  readonly pipelineGraphView: boolean;
 }
 
 export interface RequestContext {

@@ -1,20 +1,28 @@
 import { empty, type SimResponse } from "../pages.js";
 import type { Build, InputSpec, ParamDef, Stage, StageStatus } from "../world.js";
 import { type AppEnv, causeOf, denied, JenkinsException, postOnly, type RequestContext } from "./context.js";
+import { describeStages } from "./stage-view.js";
 import { parseForm, valueFromJson } from "./trigger.js";
 
 /**
  * What pipeline builds add below `{job}/{number}/`: the Pipeline Stage View plugin's REST API
- * (`wfapi/describe`, `wfapi/pendingInputActions`, served as plain JSON without X-Jenkins) and the
- * `input` step's actions (InputAction / InputStepExecution).
+ * (RunAPI: `wfapi/describe[?fullStages=true]`, `wfapi/pendingInputActions`, served as plain JSON
+ * without X-Jenkins) and the `input` step's actions (InputAction / InputStepExecution).
  */
-export function wfapiRoute(env: AppEnv, build: Build, rest: readonly string[]): SimResponse {
+export function wfapiRoute(
+  env: AppEnv,
+  ctx: RequestContext,
+  build: Build,
+  rest: readonly string[],
+): SimResponse {
   const [action, ...tail] = rest;
   if (tail.length > 0) return env.pages.notFound();
   switch (action) {
     case undefined:
+      return json(describe(env, build, false));
     case "describe":
-      return json(describe(env, build));
+      // RunAPI.doDescribe(@QueryParameter boolean fullStages): Stapler reads "true" as true, else false.
+      return json(describe(env, build, ctx.params.get("fullStages") === "true"));
     case "pendingInputActions":
       return json(build.pendingInput ? [pendingInputAction(env, build, build.pendingInput)] : []);
     default:
@@ -22,7 +30,8 @@ export function wfapiRoute(env: AppEnv, build: Build, rest: readonly string[]): 
   }
 }
 
-function json(value: unknown): SimResponse {
+/** ServeJson: plain JSON, no X-Jenkins. */
+export function json(value: unknown): SimResponse {
   return {
     status: 200,
     headers: { "Content-Type": "application/json;charset=UTF-8" },
@@ -52,27 +61,15 @@ function stagesOf(env: AppEnv, build: Build): readonly Stage[] {
   return [{ name: "Build", status: runStatus(build), durationMs: elapsed }];
 }
 
+/** The stages from the run's flow graph when it has one, else from the recorded list. */
+function stagesJson(env: AppEnv, build: Build, fullStages: boolean): Record<string, unknown>[] {
+  return build.flow ? describeStages(env, build, build.flow, fullStages) : recordedStages(env, build);
+}
+
 /** RunAPI.doDescribe: RunExt with its StageNodeExt list. */
-function describe(env: AppEnv, build: Build): Record<string, unknown> {
+function describe(env: AppEnv, build: Build, fullStages: boolean): Record<string, unknown> {
   const root = env.pages.rootPath;
   const duration = build.building ? env.world.now() - build.timestamp : build.duration;
-  let startedAt = build.timestamp;
-  const stages = stagesOf(env, build).map((stage, index) => {
-    const id = String(6 + index * 6);
-    const node = {
-      _links: { self: { href: `${root}${build.url}execution/node/${id}/wfapi/describe` } },
-      id,
-      name: stage.name,
-      execNode: "",
-      status: stage.status,
-      ...(stage.error ? { error: stage.error } : {}),
-      startTimeMillis: stage.status === "NOT_EXECUTED" ? 0 : startedAt,
-      durationMillis: stage.durationMs,
-      pauseDurationMillis: 0,
-    };
-    startedAt += stage.durationMs;
-    return node;
-  });
   return {
     _links: { self: { href: `${root}${build.url}wfapi/describe` } },
     id: String(build.number),
@@ -83,8 +80,41 @@ function describe(env: AppEnv, build: Build): Record<string, unknown> {
     durationMillis: duration,
     queueDurationMillis: 0,
     pauseDurationMillis: 0,
-    stages,
+    stages: stagesJson(env, build, fullStages),
   };
+}
+
+/** A stage of a run without a flow graph, with the node id and start time made up for it. */
+export interface RecordedStage {
+  readonly id: string;
+  readonly stage: Stage;
+  readonly startTime: number;
+}
+
+/** The stages of a run without a flow graph, one after the other, ids six nodes apart. */
+export function recordedStagesOf(env: AppEnv, build: Build): RecordedStage[] {
+  let startedAt = build.timestamp;
+  return stagesOf(env, build).map((stage, index) => {
+    const recorded = { id: String(6 + index * 6), stage, startTime: startedAt };
+    startedAt += stage.durationMs;
+    return recorded;
+  });
+}
+
+/** StageNodeExt for the stages recorded without a flow graph. */
+function recordedStages(env: AppEnv, build: Build): Record<string, unknown>[] {
+  const root = env.pages.rootPath;
+  return recordedStagesOf(env, build).map(({ id, stage, startTime }) => ({
+    _links: { self: { href: `${root}${build.url}execution/node/${id}/wfapi/describe` } },
+    id,
+    name: stage.name,
+    execNode: "",
+    status: stage.status,
+    ...(stage.error ? { error: stage.error } : {}),
+    startTimeMillis: stage.status === "NOT_EXECUTED" ? 0 : startTime,
+    durationMillis: stage.durationMs,
+    pauseDurationMillis: 0,
+  }));
 }
 
 /** PendingInputActionsExt.create. */

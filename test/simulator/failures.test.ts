@@ -14,7 +14,7 @@ const AUTH = `Basic ${Buffer.from(`${admin.id}:${admin.apiToken}`).toString("bas
 /** Timestamper's GlobalDecorator prefix. */
 const TIMESTAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] /;
 
-/** Every seeded job in diag/ has three successful builds, then the failed #4. */
+/** The failing jobs of diag/ tested here have three successful builds, then the failed #4. */
 const FAILED_BUILD = 4;
 
 interface StageJson {
