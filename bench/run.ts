@@ -16,6 +16,7 @@ import { waitForQuiet } from "./lib/quiet.js";
 import { machine, passes, type Row, table, withRatio, writeResults } from "./lib/report.js";
 import { coldStart } from "./scenarios/cold-start.js";
 import { contextCost } from "./scenarios/context.js";
+import { diagnosis } from "./scenarios/diagnosis.js";
 import { largeFolder } from "./scenarios/folder.js";
 import { logPaging, logTail } from "./scenarios/logs.js";
 import { memory } from "./scenarios/memory.js";
@@ -27,6 +28,7 @@ const SCENARIOS: readonly Scenario[] = [
   overhead,
   logTail,
   logPaging,
+  diagnosis,
   largeFolder,
   throughput,
   memory,

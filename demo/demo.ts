@@ -91,6 +91,11 @@ async function tour(client: Client): Promise<void> {
     { jobFullName: "big-log", limit: 3 },
     "The tail of a 200 MB log costs a few kilobytes",
   );
+  await call(
+    "getFailureSummary",
+    { jobFullName: "diag/deploy-cleanup" },
+    "Why did the deploy fail? Its error is 2,900 lines above the end of the log, under the cleanup",
+  );
   const queued = await call(
     "triggerBuild",
     { jobFullName: "slow" },

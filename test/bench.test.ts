@@ -46,6 +46,7 @@ const GROUPS = [
   "tool-call overhead",
   "log tail",
   "log paging",
+  "diagnosis",
   "large folder",
   "HTTP throughput",
   "memory",

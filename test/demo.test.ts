@@ -26,6 +26,9 @@ describe("npm run demo", () => {
       );
       expect(stdout).toContain("finished: SUCCESS with BRANCH=main, ENV=staging");
       expect(stdout).toMatch(/Line 002000000: ERROR/);
+      expect(stdout).toMatch(
+        /Stage "Deploy" FAILED, step .*kubectl apply -f k8s\/[\s\S]*error: unable to recognize "k8s\/deploy.yaml"/,
+      );
       expect(stdout).toMatch(/Cancelled queue item \d+ \(slow\)/);
       expect(stdout).toContain("Created pipeline job team/nightly");
       expect(stdout).toContain(flags.length ? "Authorization: Bearer " : '"JENKINS_API_TOKEN"');

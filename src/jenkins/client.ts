@@ -18,6 +18,14 @@ import {
   type TriggerResult,
   triggerBuild,
 } from "./builds.js";
+import {
+  type BuildRange,
+  type BuildStreak,
+  buildChanges,
+  buildStreak,
+  type ChangeHistory,
+} from "./changes.js";
+import { FlowReader, type PipelineGraph, type StepLogRequest, scanStepLog, stepLogPage } from "./flow.js";
 import { type HttpObserver, JenkinsHttp } from "./http.js";
 import { copyJob, createJob, getJob, type Job, type JobPage, jobTree, listJobs } from "./jobs.js";
 import {
@@ -31,14 +39,7 @@ import {
 } from "./logs.js";
 import { listNodes, listRunningBuilds, type NodeList, type RunningBuild } from "./nodes.js";
 import { type BuildRef, type JobPath, jobPathFromUrl } from "./paths.js";
-import {
-  answerInput,
-  type InputAnswer,
-  type PendingInput,
-  type PipelineRun,
-  pendingInputs,
-  pipelineRun,
-} from "./pipelines.js";
+import { answerInput, type InputAnswer, type PendingInput, pendingInputs } from "./pipelines.js";
 import { cancelQueueItem, getQueueItem, listQueue, type QueueItem } from "./queue.js";
 import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
 import { type TestReport, testReport } from "./tests.js";
@@ -80,11 +81,22 @@ export interface JenkinsClient {
   jobTree(parent: JobPath | undefined): Promise<JobTree>;
   /** Up to `limit` (at most 100) most recent builds. */
   listBuilds(path: JobPath, limit: number, signal?: AbortSignal): Promise<BuildHistory>;
+  /**
+   * The commits and culprits of the builds after `range.since` (exclusive; 0 for all) up to
+   * `range.until`, newest first and at most `range.limit`, with the numbers the limit left out.
+   * Throws a build-not-found error when `until` does not exist.
+   */
+  buildChanges(path: JobPath, range: BuildRange, signal?: AbortSignal): Promise<ChangeHistory>;
+  /**
+   * How long build `number` has been failing (the first build of its run of non-SUCCESS results)
+   * and the last SUCCESS before it, from the results of up to 100 earlier builds; `beyondRead`
+   * says the run may go back further than what was read.
+   */
+  buildStreak(path: JobPath, number: number, signal?: AbortSignal): Promise<BuildStreak>;
   listQueue(signal?: AbortSignal): Promise<QueueItem[]>;
   stopBuild(path: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void>;
   testReport(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport>;
   /** The stages of a pipeline build (Pipeline Stage View plugin). */
-  pipelineRun(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun>;
   pendingInputs(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]>;
   answerInput(
     path: JobPath,
@@ -98,6 +110,14 @@ export interface JenkinsClient {
     request: BuildLogRequest & { building: boolean },
     consume: (lines: string[]) => boolean,
   ): Promise<boolean>;
+  /** A pipeline run's stages, branches and steps (graph view plugin, else stage view). */
+  pipelineGraph(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineGraph>;
+  /** Streams one step's own log to `consume` until it returns false; true when the end was reached. */
+  scanStepLog(request: StepLogRequest, consume: (lines: string[]) => boolean): Promise<boolean>;
+  /** One step's last lines, or its lines from `skip`; null when the step printed nothing. */
+  stepLogPage(
+    request: StepLogRequest & LogPageRequest & { skip?: number | undefined },
+  ): Promise<LogPage | null>;
   whoAmI(signal?: AbortSignal): Promise<WhoAmI>;
   status(signal?: AbortSignal): Promise<ServerStatus>;
   /** The first `limit` nodes (built-in node first, then agents by name) and whether more exist. */
@@ -117,12 +137,14 @@ export interface JenkinsClient {
 export class HttpJenkinsClient implements JenkinsClient {
   private readonly http: JenkinsHttp;
   private readonly logs: LogReader;
+  private readonly flow: FlowReader;
   private readonly canonicalNames = new CanonicalNameCache();
   private readonly trees = new TreeCache();
 
   constructor(config: JenkinsConfig, observer?: HttpObserver) {
     this.http = new JenkinsHttp(config, observer);
     this.logs = new LogReader(this.http);
+    this.flow = new FlowReader(this.http);
   }
 
   get baseUrl(): string {
@@ -210,16 +232,20 @@ export class HttpJenkinsClient implements JenkinsClient {
     return listQueue(this.http, signal);
   }
 
+  buildChanges(path: JobPath, range: BuildRange, signal?: AbortSignal): Promise<ChangeHistory> {
+    return buildChanges(this.http, path, range, signal);
+  }
+
+  buildStreak(path: JobPath, number: number, signal?: AbortSignal): Promise<BuildStreak> {
+    return buildStreak(this.http, path, number, signal);
+  }
+
   stopBuild(path: JobPath, build: BuildRef, how: StopSignal, signal?: AbortSignal): Promise<void> {
     return stopBuild(this.http, path, build, how, signal);
   }
 
   testReport(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<TestReport> {
     return testReport(this.http, path, build, signal);
-  }
-
-  pipelineRun(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineRun> {
-    return pipelineRun(this.http, path, build, signal);
   }
 
   pendingInputs(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PendingInput[]> {
@@ -241,6 +267,20 @@ export class HttpJenkinsClient implements JenkinsClient {
     consume: (lines: string[]) => boolean,
   ): Promise<boolean> {
     return this.logs.scan(logTarget(request), request.building, consume);
+  }
+
+  pipelineGraph(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<PipelineGraph> {
+    return this.flow.graph(path, build, signal);
+  }
+
+  scanStepLog(request: StepLogRequest, consume: (lines: string[]) => boolean): Promise<boolean> {
+    return scanStepLog(this.logs, request, consume);
+  }
+
+  stepLogPage(
+    request: StepLogRequest & LogPageRequest & { skip?: number | undefined },
+  ): Promise<LogPage | null> {
+    return stepLogPage(this.logs, request);
   }
 
   whoAmI(signal?: AbortSignal): Promise<WhoAmI> {

@@ -258,3 +258,13 @@ function isAbort(error: unknown): boolean {
     (error.name === "AbortError" || (error as NodeJS.ErrnoException).code === "ABORT_ERR")
   );
 }
+
+/** The answer of a read that may legitimately find nothing (no stage view, no test report), or null. */
+export async function unlessNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof JenkinsError && error.kind === "notFound") return null;
+    throw error;
+  }
+}

@@ -3,43 +3,7 @@ import type { JenkinsHttp } from "./http.js";
 import { type ParameterDefinition, toParameterDefinition } from "./parameters.js";
 import { type BuildRef, describeBuild, type JobPath, jobUrlPath } from "./paths.js";
 
-/** Pipeline builds through the Pipeline Stage View plugin (`wfapi`): stages, and waiting `input` steps. */
-
-/** StatusExt of the Pipeline Stage View plugin (`wfapi`). */
-type StageStatus =
-  | "SUCCESS"
-  | "FAILED"
-  | "UNSTABLE"
-  | "ABORTED"
-  | "IN_PROGRESS"
-  | "PAUSED_PENDING_INPUT"
-  | "NOT_EXECUTED";
-
-/** `wfapi/describe`: RunExt and its StageNodeExt list (plain JSON, not Stapler's export). */
-interface RawRunExt {
-  status?: string;
-  durationMillis?: number;
-  stages?: Array<{
-    id?: string;
-    name?: string;
-    status?: string;
-    startTimeMillis?: number;
-    durationMillis?: number;
-    error?: { message?: string; type?: string } | null;
-  }>;
-}
-
-interface Stage {
-  name: string;
-  status: StageStatus;
-  durationMs: number;
-  error: string | null;
-}
-
-export interface PipelineRun {
-  status: StageStatus;
-  stages: Stage[];
-}
+/** Pipeline builds' waiting `input` steps, through the Pipeline Stage View plugin (`wfapi`). */
 
 /** `wfapi/pendingInputActions`: PendingInputActionsExt with InputParameterDefExt inputs. */
 interface RawPendingInput {
@@ -64,35 +28,6 @@ export interface PendingInput {
 export type InputAnswer =
   | { action: "proceed"; parameters?: Array<{ name: string; value: string | boolean }> }
   | { action: "abort" };
-
-const STAGE_STATUSES = new Set<string>([
-  "SUCCESS",
-  "FAILED",
-  "UNSTABLE",
-  "ABORTED",
-  "IN_PROGRESS",
-  "PAUSED_PENDING_INPUT",
-  "NOT_EXECUTED",
-]);
-
-/** The stages of a pipeline build (Pipeline Stage View plugin). */
-export async function pipelineRun(
-  http: JenkinsHttp,
-  path: JobPath,
-  build: BuildRef,
-  signal?: AbortSignal,
-): Promise<PipelineRun> {
-  return toPipelineRun(
-    await http.json<RawRunExt>({
-      path: `${jobUrlPath(path)}${build}/wfapi/describe`,
-      action: `reading the stages of ${describeBuild(path, build)}`,
-      notFound: notAPipeline(path, build),
-      // The stage view's REST API answers plain JSON, without Jenkins' headers.
-      requireJenkinsHeader: false,
-      signal,
-    }),
-  );
-}
 
 export async function pendingInputs(
   http: JenkinsHttp,
@@ -145,22 +80,6 @@ export async function answerInput(
 function notAPipeline(path: JobPath, build: BuildRef): NotFound {
   return {
     sentence: `${describeBuild(path, build)} has no pipeline stages or inputs: it is not a pipeline build (or the build, or the Pipeline Stage View plugin, is missing)`,
-  };
-}
-
-function stageStatus(status: string | undefined): StageStatus {
-  return (STAGE_STATUSES.has(status ?? "") ? status : "NOT_EXECUTED") as StageStatus;
-}
-
-function toPipelineRun(raw: RawRunExt): PipelineRun {
-  return {
-    status: stageStatus(raw.status),
-    stages: (raw.stages ?? []).map((stage) => ({
-      name: stage.name ?? "",
-      status: stageStatus(stage.status),
-      durationMs: stage.durationMillis ?? 0,
-      error: stage.error?.message ?? null,
-    })),
   };
 }
 

@@ -17,12 +17,14 @@ interface RawTestReport {
       errorDetails?: string | null;
       errorStackTrace?: string | null;
       duration?: number;
+      age?: number;
+      failedSince?: number;
     }>;
   }>;
 }
 
 const TEST_REPORT_TREE =
-  "failCount,passCount,skipCount,suites[name,cases[className,name,status,errorDetails,errorStackTrace,duration]]";
+  "failCount,passCount,skipCount,suites[name,cases[className,name,status,errorDetails,errorStackTrace,duration,age,failedSince]]";
 
 /** CaseResult.Status: FAILED and REGRESSION failed this time; FIXED passed after failing. */
 export type TestStatus = "PASSED" | "SKIPPED" | "FAILED" | "FIXED" | "REGRESSION";
@@ -34,6 +36,13 @@ export interface TestCase {
   durationSec: number;
   errorDetails: string | null;
   errorStackTrace: string | null;
+  /**
+   * Failing cases only: the builds in a row it has failed, this one included (CaseResult.getAge),
+   * and the build where that run began (getFailedSince). Left out for passed and skipped cases,
+   * whose age Jenkins gives as 0 or, for skipped ones, the build number plus one.
+   */
+  age?: number;
+  failedSince?: number;
 }
 
 export interface TestReport {
@@ -78,6 +87,7 @@ function toTestReport(raw: RawTestReport): TestReport {
         durationSec: test.duration ?? 0,
         errorDetails: test.errorDetails ?? null,
         errorStackTrace: test.errorStackTrace ?? null,
+        ...failingFor(test),
       }),
     ),
   );
@@ -87,4 +97,14 @@ function toTestReport(raw: RawTestReport): TestReport {
     skipped: raw.skipCount ?? 0,
     cases,
   };
+}
+
+/** CaseResult's age and failedSince, kept for failing cases (a failed case has failedSince >= 1). */
+function failingFor(test: { status?: string; age?: number; failedSince?: number }): {
+  age?: number;
+  failedSince?: number;
+} {
+  const failing = test.status === "FAILED" || test.status === "REGRESSION";
+  if (!failing || !test.age || !test.failedSince) return {};
+  return { age: test.age, failedSince: test.failedSince };
 }

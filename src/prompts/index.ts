@@ -1,10 +1,12 @@
 import type { GetPromptResult, McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { getBuildChanges } from "../tools/builds/getBuildChanges.js";
 import { getFailureSummary } from "../tools/builds/getFailureSummary.js";
 import { triggerBuild } from "../tools/builds/triggerBuild.js";
 import { getJob } from "../tools/jobs/getJob.js";
 import { searchJobs } from "../tools/jobs/searchJobs.js";
 import { getBuildLog } from "../tools/logs/getBuildLog.js";
+import { getStageLog } from "../tools/logs/getStageLog.js";
 import { searchBuildLog } from "../tools/logs/searchBuildLog.js";
 import type { ToolDefinition } from "../tools/registry.js";
 
@@ -29,7 +31,8 @@ function definePrompt<Args extends z.ZodObject>(definition: PromptDefinition<Arg
 const diagnoseBuild = definePrompt({
   name: "diagnose-build",
   title: "Diagnose a failed build",
-  description: "Find out why a build failed: the failure summary first, then the log around the error",
+  description:
+    "Find out why a build failed: the failure summary first, then the failed stage's log around the error, then what changed",
   needs: [getFailureSummary, getBuildLog],
   argsSchema: z.object({
     jobFullName: z.string().min(1).describe('Job full name, e.g. "team/backend/api"'),
@@ -41,13 +44,19 @@ const diagnoseBuild = definePrompt({
       jobFullName,
       ...(buildNumber?.trim() ? { buildNumber: buildNumber.trim() } : {}),
     });
+    const stageLog = offered.has(getStageLog.name)
+      ? `${getStageLog.name} for the failed stage's own log around the error, or `
+      : "";
     const search = offered.has(searchBuildLog.name)
-      ? `, or ${searchBuildLog.name} for a distinctive word of the error when it lies further back`
+      ? `, or ${searchBuildLog.name} for a distinctive word of the error`
+      : "";
+    const changes = offered.has(getBuildChanges.name)
+      ? ` If the failure is new, ${getBuildChanges.name} lists each commit since the last success with its author.`
       : "";
     return [
       `Find out why ${build} of the Jenkins job "${jobFullName}" failed.`,
-      `1. Call ${getFailureSummary.name} with ${args}. It gives the result, the failed stage, the failing tests and the first error lines near the end of the log, each marked -N: N lines from the end.`,
-      `2. If the cause is not plain from that, read the log around the first error with ${getBuildLog.name} (limit -N, a little more than the error's N)${search}.`,
+      `1. Call ${getFailureSummary.name} with ${args}. It gives the result, the failed stage, branch and step, the error lines that step printed (found anywhere in the log), failing tests with how long they have failed, the build the failures began with, the commits since the last success, and the next call to make.`,
+      `2. If the cause is not plain from that, make that next call: ${stageLog}${getBuildLog.name} at the line it names${search}.${changes}`,
       "3. Answer in a few sentences: what failed, the evidence (quote the decisive log lines or test errors), the likely cause, and the fix or next step. Say so when the evidence does not settle it.",
     ].join("\n");
   },

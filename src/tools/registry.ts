@@ -41,6 +41,8 @@ export interface ToolContext {
   /** Who calls: the HTTP token's name, or "stdio". */
   client: string;
   audit: AuditNote;
+  /** Whether this server offers a tool: an answer suggests only calls the client can make. */
+  offers(tool: string): boolean;
   /**
    * The job's canonical path once the policy allows `action` on it (see permittedJob): the only way
    * a handler turns a name it was given into a path for the adapter. Sets the audit line's job.
@@ -199,6 +201,7 @@ async function runTool(
       logger,
       client,
       audit,
+      offers: (name) => call.offered.has(name),
       job,
       folder: (name, field) => listableFolder(caller, name, field),
       async readJob(name) {

@@ -1,13 +1,14 @@
 import type { ResolvedJob } from "../../src/jenkins/branches.js";
 import type { Build, TriggerResult } from "../../src/jenkins/builds.js";
+import type { BuildRange, BuildStreak, ChangeHistory, Commit } from "../../src/jenkins/changes.js";
 import type { JenkinsClient } from "../../src/jenkins/client.js";
 import { JenkinsError } from "../../src/jenkins/errors.js";
+import type { FlowStage, FlowStep, PipelineGraph, StepLogRequest } from "../../src/jenkins/flow.js";
 import type { JobType } from "../../src/jenkins/items.js";
 import type { Job } from "../../src/jenkins/jobs.js";
 import type { BuildLogRequest, LogPage, LogPageRequest, LogPosition } from "../../src/jenkins/logs.js";
 import type { ParameterDefinition } from "../../src/jenkins/parameters.js";
 import { type BuildRef, formatJobPath, type JobPath } from "../../src/jenkins/paths.js";
-import type { PipelineRun } from "../../src/jenkins/pipelines.js";
 import type { TestReport } from "../../src/jenkins/tests.js";
 
 /** A build as the fake holds it: its result (null while running), its log, and what plugins add. */
@@ -16,10 +17,15 @@ export interface FakeBuild {
   result: string | null;
   log?: string[];
   causes?: string[];
-  /** Pipeline Stage View's answer; a build without it answers 404, as a freestyle build does. */
-  stages?: PipelineRun;
+  /** Its stages and steps; a build without them answers 404, as a freestyle build does. */
+  graph?: PipelineGraph;
+  /** Each step's own log, by step id; a step without one printed nothing. */
+  stepLogs?: Record<string, string[]>;
   /** The JUnit report; a build without it answers 404. */
   tests?: TestReport;
+  /** The commits its checkout brought in, oldest first. */
+  commits?: Commit[];
+  culprits?: string[];
 }
 
 interface FakeJob {
@@ -41,8 +47,12 @@ type UsedMethods =
   | "logForward"
   | "scanLog"
   | "triggerBuild"
-  | "pipelineRun"
-  | "testReport";
+  | "pipelineGraph"
+  | "scanStepLog"
+  | "stepLogPage"
+  | "testReport"
+  | "buildChanges"
+  | "buildStreak";
 
 const BASE_URL = "https://jenkins.example/";
 
@@ -132,12 +142,63 @@ export class FakeJenkins implements Pick<JenkinsClient, UsedMethods> {
     return { queueItemId, queueUrl: `${BASE_URL}queue/item/${queueItemId}/` };
   }
 
-  async pipelineRun(path: JobPath, ref: BuildRef): Promise<PipelineRun> {
-    return this.build(path, ref).stages ?? notFound(`${formatJobPath(path)} #${ref} has no stages`);
+  async pipelineGraph(path: JobPath, ref: BuildRef): Promise<PipelineGraph> {
+    return this.build(path, ref).graph ?? notFound(`${formatJobPath(path)} #${ref} has no stages`);
+  }
+
+  async scanStepLog(request: StepLogRequest, consume: (lines: string[]) => boolean): Promise<boolean> {
+    consume(this.stepLog(request) ?? []);
+    return true;
+  }
+
+  async stepLogPage(
+    request: StepLogRequest & LogPageRequest & { skip?: number | undefined },
+  ): Promise<LogPage | null> {
+    const log = this.stepLog(request);
+    if (!log) return null;
+    const from = request.skip ?? Math.max(0, log.length - request.lines);
+    return pageOf(log, from, Math.min(log.length, from + request.lines), false);
   }
 
   async testReport(path: JobPath, ref: BuildRef): Promise<TestReport> {
     return this.build(path, ref).tests ?? notFound(`${formatJobPath(path)} #${ref} has no test report`);
+  }
+
+  /** All builds are "read": the fake has no window. */
+  async buildChanges(path: JobPath, range: BuildRange): Promise<ChangeHistory> {
+    this.build(path, range.until);
+    const newest = (this.job(path).builds ?? []).filter(
+      (b) => b.number > range.since && b.number <= range.until,
+    );
+    const builds = newest.reverse().slice(0, range.limit);
+    const oldest = builds.at(-1)?.number ?? range.until;
+    return {
+      builds: builds.map((build) => ({
+        number: build.number,
+        result: build.result,
+        building: build.result === null,
+        commits: build.commits ?? [],
+        moreCommits: false,
+        culprits: build.culprits ?? [],
+      })),
+      leftOut: oldest - 1 > range.since ? { from: range.since + 1, to: oldest - 1 } : null,
+    };
+  }
+
+  async buildStreak(path: JobPath, number: number): Promise<BuildStreak> {
+    const target = this.build(path, number);
+    const before = (this.job(path).builds ?? []).filter((b) => b.number < number).reverse();
+    const success = before.findIndex((b) => b.result === "SUCCESS");
+    const run = success < 0 ? before : before.slice(0, success);
+    const failing = target.result !== null && target.result !== "SUCCESS";
+    return {
+      number,
+      result: target.result,
+      failingSince: failing ? (run.at(-1)?.number ?? number) : null,
+      lastSuccess: before[success]?.number ?? null,
+      beyondRead: false,
+      oldestRead: before.at(-1)?.number ?? number,
+    };
   }
 
   private job(path: JobPath): FakeJob {
@@ -154,23 +215,32 @@ export class FakeJenkins implements Pick<JenkinsClient, UsedMethods> {
     return this.build(request.path, request.build).log ?? [];
   }
 
-  /** Lines `from` to `to` of the build's log, with byte offsets as Jenkins counts them (LF ends). */
-  private page(request: BuildLogRequest, from: number, to: number): LogPage {
-    const log = this.log(request);
-    const bytesBefore = (index: number) =>
-      log.slice(0, index).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
-    return {
-      lines: log.slice(from, to),
-      startByte: bytesBefore(from),
-      endByte: bytesBefore(to),
-      totalBytes: bytesBefore(log.length),
-      building: this.build(request.path, request.build).result === null,
-      hasMoreBefore: from > 0,
-      hasMoreAfter: to < log.length,
-      cut: false,
-      next: { offset: 0, skipLines: to },
-    };
+  private stepLog(request: StepLogRequest): string[] | undefined {
+    return this.build(request.path, request.build).stepLogs?.[request.stepId];
   }
+
+  /** Lines `from` to `to` of the build's log. */
+  private page(request: BuildLogRequest, from: number, to: number): LogPage {
+    const building = this.build(request.path, request.build).result === null;
+    return pageOf(this.log(request), from, to, building);
+  }
+}
+
+/** Lines `from` to `to` of a log, with byte offsets as Jenkins counts them (LF ends). */
+function pageOf(log: readonly string[], from: number, to: number, building: boolean): LogPage {
+  const bytesBefore = (index: number) =>
+    log.slice(0, index).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+  return {
+    lines: log.slice(from, to),
+    startByte: bytesBefore(from),
+    endByte: bytesBefore(to),
+    totalBytes: bytesBefore(log.length),
+    building,
+    hasMoreBefore: from > 0,
+    hasMoreAfter: to < log.length,
+    cut: false,
+    next: { offset: 0, skipLines: to },
+  };
 }
 
 function notFound(sentence: string): never {
@@ -191,4 +261,23 @@ function recordingClient(fake: FakeJenkins): JenkinsClient {
       };
     },
   }) as unknown as JenkinsClient;
+}
+
+/** A step of a fake pipeline graph. */
+export function flowStep(
+  id: string,
+  label: string,
+  status: FlowStep["status"] = "SUCCESS",
+  error: string | null = null,
+): FlowStep {
+  return { id, label, status, error };
+}
+
+/** A stage (or, with `branch: true`, a parallel branch) of a fake pipeline graph; its id is its name. */
+export function flowStage(
+  name: string,
+  status: FlowStage["status"],
+  parts: Partial<FlowStage> = {},
+): FlowStage {
+  return { id: name, name, branch: false, status, error: null, children: [], steps: [], ...parts };
 }

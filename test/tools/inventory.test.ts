@@ -36,8 +36,10 @@ describe("tool selection", () => {
       "getBuilds",
       "getFailureSummary",
       "getTestResults",
+      "getBuildChanges",
       "getBuildLog",
       "searchBuildLog",
+      "getStageLog",
       "getQueueItem",
       "getQueue",
       "getPendingInputs",
@@ -63,6 +65,7 @@ describe("tool selection", () => {
     expect(names({ readOnly: false, exclude: [], toolsets: ["logs"] })).toEqual([
       "getBuildLog",
       "searchBuildLog",
+      "getStageLog",
     ]);
   });
 
@@ -77,6 +80,7 @@ describe("tool selection", () => {
       "getFailureSummary",
       "getBuildLog",
       "searchBuildLog",
+      "getStageLog",
       "cancelQueueItem",
     ]);
     expect(names({ readOnly: false, exclude: [], toolsets: ["default"] })).toEqual(DEFAULT_TOOLS);

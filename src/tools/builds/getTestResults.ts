@@ -15,6 +15,9 @@ const testSchema = z.object({
   status: z.enum(["PASSED", "SKIPPED", "FAILED", "FIXED", "REGRESSION"]),
   durationSec: z.number(),
   error: z.string().nullable(),
+  /** Failing tests only: builds in a row it has failed, this one included, and where that began. */
+  age: z.number().optional(),
+  failedSince: z.number().optional(),
 });
 
 export const getTestResults = defineTool({
@@ -23,7 +26,7 @@ export const getTestResults = defineTool({
   core: false,
   title: "Get test results",
   description:
-    'A build\'s JUnit results: counts, and the failing tests with their error messages (all tests with onlyFailingTests: false), cut to fit. E.g. {"jobFullName": "team/api", "buildNumber": 42}',
+    'A build\'s JUnit results: counts, and the failing tests with their error messages and for how many builds each has failed (age; 1 is a new failure), all tests with onlyFailingTests: false, cut to fit. E.g. {"jobFullName": "team/api", "buildNumber": 42}',
   inputSchema: z.object({
     jobFullName,
     buildNumber: buildNumber.optional(),
@@ -89,6 +92,9 @@ function fitTests(tests: TestCase[], mask: (text: string) => string): Array<z.in
       status: test.status,
       durationSec: test.durationSec,
       error: error === null ? null : mask(cut(error, TEST_ERROR_CHARS)),
+      ...(test.age !== undefined && test.failedSince !== undefined
+        ? { age: test.age, failedSince: test.failedSince }
+        : {}),
     };
     size += entry.className.length + entry.name.length + (entry.error?.length ?? 0) + 40;
     if (size > TESTS_TEXT_BUDGET && fitted.length > 0) break;
@@ -110,10 +116,18 @@ function renderTests(
 ): string {
   const lines = [`${name}: ${result.total} tests, ${result.failed} failed, ${result.skipped} skipped.`];
   for (const test of result.tests) {
-    lines.push(`- ${test.status} ${test.className}.${test.name}${test.error ? `: ${test.error}` : ""}`);
+    lines.push(
+      `- ${test.status} ${test.className}.${test.name}${failingFor(test)}${test.error ? `: ${test.error}` : ""}`,
+    );
   }
   if (result.omitted > 0) {
     lines.push(`…and ${result.omitted} more ${onlyFailing ? "failing tests" : "tests"} not shown.`);
   }
   return lines.join("\n");
+}
+
+/** " (failing for 4 builds, since #3)", or " (new failure)" when it failed first in this build. */
+function failingFor(test: z.input<typeof testSchema>): string {
+  if (test.age === undefined || test.failedSince === undefined) return "";
+  return test.age <= 1 ? " (new failure)" : ` (failing for ${test.age} builds, since #${test.failedSince})`;
 }

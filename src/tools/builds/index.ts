@@ -1,8 +1,17 @@
 import { getBuild } from "./getBuild.js";
+import { getBuildChanges } from "./getBuildChanges.js";
 import { getBuilds } from "./getBuilds.js";
 import { getFailureSummary } from "./getFailureSummary.js";
 import { getTestResults } from "./getTestResults.js";
 import { stopBuild } from "./stopBuild.js";
 import { triggerBuild } from "./triggerBuild.js";
 
-export const buildsTools = [getBuild, triggerBuild, stopBuild, getBuilds, getFailureSummary, getTestResults];
+export const buildsTools = [
+  getBuild,
+  triggerBuild,
+  stopBuild,
+  getBuilds,
+  getFailureSummary,
+  getTestResults,
+  getBuildChanges,
+];

@@ -1,4 +1,5 @@
 import { getBuildLog } from "./getBuildLog.js";
+import { getStageLog } from "./getStageLog.js";
 import { searchBuildLog } from "./searchBuildLog.js";
 
-export const logsTools = [getBuildLog, searchBuildLog];
+export const logsTools = [getBuildLog, searchBuildLog, getStageLog];
