@@ -162,8 +162,14 @@ rules:
   const manager = { name: "user:bob@example.com", groups: ["group:developers", "group:release-managers"] };
 
   it("names a person by user: and a group they belong to by group:", () => {
-    expect(policy.decide(alice, "trigger", "ops/deploy")).toMatchObject({ allowed: true, rule: "alice-deploys" });
-    expect(policy.decide(manager, "cancel", "team/api")).toMatchObject({ allowed: true, rule: "release-managers" });
+    expect(policy.decide(alice, "trigger", "ops/deploy")).toMatchObject({
+      allowed: true,
+      rule: "alice-deploys",
+    });
+    expect(policy.decide(manager, "cancel", "team/api")).toMatchObject({
+      allowed: true,
+      rule: "release-managers",
+    });
     expect(policy.decide(alice, "cancel", "team/api").allowed).toBe(false);
     expect(policy.mayList(manager, "team", true)).toBe(true);
     expect(policy.mayList(alice, "team", true)).toBe(false);

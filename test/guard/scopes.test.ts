@@ -21,21 +21,21 @@ rules:
 `);
 
 describe("an access token's scopes bound what the policy allows", () => {
-  it.each([
-    [new Guard(everything, undefined)],
-    [new Guard(undefined, undefined)],
-  ])("refuses an action the token does not grant, with or without a policy", async (guard) => {
-    const client = signedIn(["read"]);
-    const request = { client, action: "trigger" as const, job: "hello", what: "trigger hello" };
-    await expect(guard.authorize(request, () => undefined)).rejects.toThrowError(
-      new PolicyDenied(
-        "Refused: the access token does not grant trigger (scope jenkins:trigger); nothing was read or changed. Sign in again and consent to jenkins:trigger.",
-        null,
-      ),
-    );
-    expect(() => guard.check(client, "create", "team/new")).toThrowError(/does not grant create/);
-    expect(guard.mayRead(client, "hello")).toBe(true);
-  });
+  it.each([[new Guard(everything, undefined)], [new Guard(undefined, undefined)]])(
+    "refuses an action the token does not grant, with or without a policy",
+    async (guard) => {
+      const client = signedIn(["read"]);
+      const request = { client, action: "trigger" as const, job: "hello", what: "trigger hello" };
+      await expect(guard.authorize(request, () => undefined)).rejects.toThrowError(
+        new PolicyDenied(
+          "Refused: the access token does not grant trigger (scope jenkins:trigger); nothing was read or changed. Sign in again and consent to jenkins:trigger.",
+          null,
+        ),
+      );
+      expect(() => guard.check(client, "create", "team/new")).toThrowError(/does not grant create/);
+      expect(guard.mayRead(client, "hello")).toBe(true);
+    },
+  );
 
   it("hides everything from a token without the read scope", () => {
     const guard = new Guard(everything, undefined);
@@ -45,7 +45,12 @@ describe("an access token's scopes bound what the policy allows", () => {
 
   it("lets the policy decide what the token grants", async () => {
     const guard = new Guard(everything, undefined);
-    const request = { client: signedIn(["read", "trigger"]), action: "trigger" as const, job: "hello", what: "x" };
+    const request = {
+      client: signedIn(["read", "trigger"]),
+      action: "trigger" as const,
+      job: "hello",
+      what: "x",
+    };
     await expect(guard.authorize(request, () => undefined)).resolves.toBe("managers-do-everything");
   });
 });
