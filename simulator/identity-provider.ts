@@ -226,6 +226,8 @@ function configuration(jwks: { keys: JWK[] }, options: IdentityProviderOptions):
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features,
     pkce: { required: () => true },
+    // Browser-based clients (the MCP Inspector's web app) call the token endpoint from their page.
+    clientBasedCORS: () => true,
     // Set, so that oidc-provider does not warn that its defaults are in use.
     ttl: { AccessToken: options.accessTokenTtl ?? 3600, Interaction: 600, Session: 3600, Grant: 3600 },
   };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTROSPECTION_CLIENT, SandboxIdentityProvider } from "../../simulator/identity-provider.js";
 import type { JenkinsSimulator } from "../../simulator/jenkins-simulator.js";
 import { SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
+import { HeadlessOAuthClient, signIn } from "../../simulator/sign-in.js";
 import {
   bearer,
   connect,
@@ -19,7 +20,6 @@ import {
   type TestServer,
   TOKEN,
 } from "./harness.js";
-import { HeadlessOAuthClient, signIn } from "./oauth-client.js";
 
 const ALICE = "alice@example.com"; // release-managers, may consent to every scope
 const BOB = "bob@example.com"; // developers, may consent to jenkins:read only

@@ -7,8 +7,13 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from "@modelcontextprotocol/client";
-import type { SandboxIdentityProvider } from "../../simulator/identity-provider.js";
+import type { SandboxIdentityProvider } from "./identity-provider.js";
 
+/**
+ * The OAuth side of an MCP client, for the tests and the demo: the SDK's own flow (discovery,
+ * registration, authorization code with PKCE, step-up) with the sandbox identity provider's pages
+ * walked through headlessly by `SandboxIdentityProvider.browse`.
+ */
 const REDIRECT = "http://127.0.0.1/callback";
 
 /**
@@ -33,7 +38,7 @@ export class HeadlessOAuthClient implements OAuthClientProvider {
 
   readonly redirectUrl = REDIRECT;
   readonly clientMetadata = {
-    client_name: "jenkins-mcp tests",
+    client_name: "jenkins-mcp sandbox client",
     redirect_uris: [REDIRECT],
     grant_types: ["authorization_code", "refresh_token"],
     response_types: ["code"],
@@ -98,14 +103,14 @@ export async function signIn(
   oauth: HeadlessOAuthClient,
 ): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const first = new StreamableHTTPClientTransport(new URL(url), { authProvider: oauth });
-  const error = await new Client({ name: "oauth-test", version: "1.0.0" }).connect(first).then(
+  const error = await new Client({ name: "jenkins-mcp-sandbox", version: "1.0.0" }).connect(first).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
   if (!(error instanceof UnauthorizedError)) throw new Error(`expected a sign-in, got ${String(error)}`);
   await oauth.finish(first);
   const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: oauth });
-  const client = new Client({ name: "oauth-test", version: "1.0.0" });
+  const client = new Client({ name: "jenkins-mcp-sandbox", version: "1.0.0" });
   await client.connect(transport);
   return { client, transport };
 }
