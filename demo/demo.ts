@@ -3,16 +3,20 @@
  * world), runs the real jenkins-mcp CLI against it and takes a short tour through a real MCP client,
  * printing each call and its answer. Then it says how to point Claude Desktop or the MCP Inspector
  * at the same sandbox, and keeps the sandbox up while a person is at the terminal.
+ * `--http --oauth` adds a sandbox identity provider: the tour signs alice in through it, as the MCP
+ * Inspector or Claude's connectors would.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { SIMULATOR_USERS } from "../simulator/auth.js";
+import { SANDBOX_PEOPLE, SandboxIdentityProvider } from "../simulator/identity-provider.js";
 import { JenkinsSimulator } from "../simulator/jenkins-simulator.js";
+import { HeadlessOAuthClient, signIn } from "../simulator/sign-in.js";
 
 // Compiled to dist-sandbox/demo/demo.js: the CLI is two levels up, in dist/.
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -24,9 +28,13 @@ const { values: flags } = parseArgs({
     "no-keep": { type: "boolean" },
     port: { type: "string" },
     http: { type: "boolean" },
+    oauth: { type: "boolean" },
   },
 });
 const HTTP_PORT = 8788;
+const IDENTITY_PROVIDER_PORT = 8789;
+/** Who the tour signs in as with --oauth: a release manager, who may consent to every scope. */
+const TOUR_PERSON = "alice@example.com";
 const keep = flags.keep ?? (!flags["no-keep"] && process.stdin.isTTY === true);
 
 const out = (text = "") => process.stdout.write(`${text}\n`);
@@ -52,15 +60,26 @@ function serverEnv(url: string): Record<string, string> {
   };
 }
 
-async function tour(client: Client): Promise<void> {
+/**
+ * Signs the person in again when a call needs a scope their token lacks (403 insufficient_scope):
+ * resolves once the new token is there, so the call can be made again.
+ */
+type StepUp = (error: unknown) => Promise<boolean>;
+
+async function tour(client: Client, stepUp: StepUp = async () => false): Promise<void> {
   const call = async (name: string, args: Record<string, unknown>, note: string) => {
     out();
     out(bold(`▶ ${note}`));
     out(`  ${name} ${JSON.stringify(args)}`);
-    const result = await client.callTool(
-      { name, arguments: args },
-      { onprogress: (update) => out(`  … ${update.message ?? update.progress}`), timeout: 90_000 },
-    );
+    const send = () =>
+      client.callTool(
+        { name, arguments: args },
+        { onprogress: (update) => out(`  … ${update.message ?? update.progress}`), timeout: 90_000 },
+      );
+    const result = await send().catch(async (error: unknown) => {
+      if (!(await stepUp(error))) throw error;
+      return send();
+    });
     const text = (result.content as Array<{ type: string; text?: string }>)
       .filter((block) => block.type === "text")
       .map((block) => block.text)
@@ -145,6 +164,7 @@ function printHowToConnect(url: string): void {
 async function startHttp(
   sandboxUrl: string,
   port: number,
+  issuer?: string,
 ): Promise<{ url: string; token: string; stop(): Promise<void> }> {
   const token = randomBytes(24).toString("hex");
   const env = {
@@ -152,7 +172,9 @@ async function startHttp(
     LOG_LEVEL: "info",
     MCP_TRANSPORT: "http",
     MCP_PORT: String(port),
+    // With an identity provider, people sign in; the static token stays for scripts.
     MCP_AUTH_TOKEN: token,
+    ...(issuer ? { MCP_OAUTH_ISSUER: issuer, JENKINS_MCP_POLICY: OAUTH_POLICY } : {}),
   };
   const child = spawn(process.execPath, [CLI], { env, stdio: ["ignore", "ignore", "pipe"] });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -165,7 +187,7 @@ async function startHttp(
   });
   if (!url) {
     // The fixed port is taken (another demo?): any free port will do.
-    if (port !== 0) return startHttp(sandboxUrl, 0);
+    if (port !== 0) return startHttp(sandboxUrl, 0, issuer);
     throw new Error("jenkins-mcp did not start over HTTP");
   }
   return {
@@ -197,28 +219,91 @@ function printHowToConnectHttp(url: string, token: string): void {
   out(`Streamable HTTP, URL ${url}, header Authorization: Bearer ${token}`);
 }
 
-async function main(): Promise<void> {
-  const sandbox = await startSandbox();
-  const http = flags.http ? await startHttp(sandbox.url, flags.port ? 0 : HTTP_PORT) : undefined;
-  const client = new Client({ name: "jenkins-mcp-demo", version: "1.0.0" });
+async function startIdentityProvider(): Promise<SandboxIdentityProvider> {
   try {
-    if (http) {
-      out(bold(`Jenkins sandbox started at ${sandbox.url}; jenkins-mcp serves it over HTTP at ${http.url}`));
-      const headers = { authorization: `Bearer ${http.token}` };
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } }),
-      );
-    } else {
-      out(bold(`Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`));
-      await client.connect(
-        new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox.url) }),
-      );
-    }
-    await tour(client);
+    return await SandboxIdentityProvider.start({ port: flags.port ? 0 : IDENTITY_PROVIDER_PORT });
+  } catch {
+    // The fixed port is taken (another demo?): any free port will do.
+    return SandboxIdentityProvider.start();
+  }
+}
+
+/** The sandbox's people and what the policy lets each do, by their groups. */
+const OAUTH_POLICY = fileURLToPath(new URL("../../demo/oauth-policy.yaml", import.meta.url));
+
+interface TourClient {
+  client: Client;
+  stepUp?: StepUp;
+}
+
+/** A client that signs alice in, stepping up to a write scope when a call needs it. */
+async function signedInClient(url: string, idp: SandboxIdentityProvider): Promise<TourClient> {
+  const oauth = new HeadlessOAuthClient(idp, TOUR_PERSON);
+  const { client, transport } = await signIn(url, oauth);
+  out(bold(`Signed in as ${TOUR_PERSON} at ${idp.issuer} (scopes: ${granted(oauth)})`));
+  const stepUp = async (error: unknown) => {
+    if (!(error instanceof UnauthorizedError)) return false;
+    await oauth.finish(transport);
+    out(`  ↻ the call needed another scope: ${TOUR_PERSON} consented, scopes now ${granted(oauth)}`);
+    return true;
+  };
+  return { client, stepUp };
+}
+
+/** A client with the static token over HTTP, or the spawned CLI over stdio. */
+async function plainClient(sandboxUrl: string, http?: { url: string; token: string }): Promise<TourClient> {
+  const client = new Client({ name: "jenkins-mcp-demo", version: "1.0.0" });
+  if (http) {
+    const headers = { authorization: `Bearer ${http.token}` };
+    await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } }));
+  } else {
+    out(bold(`Jenkins sandbox started at ${sandboxUrl}; starting jenkins-mcp over stdio`));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandboxUrl) }),
+    );
+  }
+  return { client };
+}
+
+function granted(oauth: HeadlessOAuthClient): string {
+  const [, payload = ""] = oauth.accessToken.split(".");
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as { scope?: string };
+  return claims.scope ?? "none";
+}
+
+function printHowToConnectOAuth(url: string, idp: SandboxIdentityProvider): void {
+  out();
+  out(bold(`jenkins-mcp serves the sandbox at ${url}; people sign in at ${idp.issuer}`));
+  out("Connect the MCP Inspector (Node 22 or later) with OAuth:");
+  out("  npx @modelcontextprotocol/inspector");
+  out(`  Transport Streamable HTTP, URL ${url}, no header: connect, and the Inspector finds the`);
+  out("  identity provider in the server's metadata, registers itself and opens the sign-in page.");
+  out("  Pick a person there and allow the scopes asked for:");
+  for (const person of Object.values(SANDBOX_PEOPLE)) {
+    out(
+      `    ${person.id}  groups ${person.groups.join(", ")}; may consent to ${person.mayConsent.join(" ")}`,
+    );
+  }
+  out(`  Protected resource metadata: ${new URL("/.well-known/oauth-protected-resource/mcp", url)}`);
+}
+
+async function main(): Promise<void> {
+  if (flags.oauth && !flags.http) throw new Error("--oauth goes with --http: sign-in is for HTTP clients");
+  const sandbox = await startSandbox();
+  const idp = flags.oauth ? await startIdentityProvider() : undefined;
+  const http = flags.http ? await startHttp(sandbox.url, flags.port ? 0 : HTTP_PORT, idp?.issuer) : undefined;
+  if (http) {
+    out(bold(`Jenkins sandbox started at ${sandbox.url}; jenkins-mcp serves it over HTTP at ${http.url}`));
+  }
+  const { client, stepUp } =
+    http && idp ? await signedInClient(http.url, idp) : await plainClient(sandbox.url, http);
+  try {
+    await tour(client, stepUp);
   } finally {
     await client.close();
   }
-  if (http) printHowToConnectHttp(http.url, http.token);
+  if (http && idp) printHowToConnectOAuth(http.url, idp);
+  else if (http) printHowToConnectHttp(http.url, http.token);
   else printHowToConnect(sandbox.url);
   if (keep) {
     out();
@@ -226,6 +311,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => process.once("SIGINT", resolve));
   }
   await http?.stop();
+  await idp?.close();
   await sandbox.close();
 }
 

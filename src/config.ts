@@ -39,6 +39,26 @@ export interface HttpClientToken {
   token: string;
 }
 
+/** OAuth 2.1 resource server mode (issue #17): access tokens from the identity provider(s). */
+export interface OAuthConfig {
+  /** Authorization servers whose tokens are accepted, exactly as their tokens' `iss` says. */
+  issuers: readonly string[];
+  /** This server's resource URI (RFC 8707), the URL clients use; undefined: the listener's own (loopback only). */
+  resource?: string;
+  /** Accepted `aud` values; undefined: the resource URI alone. */
+  audiences?: readonly string[];
+  /** Scope `<prefix><action>` grants a policy action (`jenkins:trigger`). */
+  scopePrefix: string;
+  /** The claim naming the person: policies know them as `user:<value>`. */
+  userClaim: string;
+  /** The claim listing their groups: policies know them as `group:<value>`. */
+  groupsClaim: string;
+  algorithms: readonly string[];
+  clockSkewSeconds: number;
+  /** RFC 7662 introspection of opaque tokens at the first issuer, with these client credentials. */
+  introspection?: { clientId: string; clientSecret: string };
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -47,6 +67,8 @@ export interface HttpConfig {
   /** Empty: no authentication (allowed on loopback, or with allowUnauthenticated). */
   tokens: readonly HttpClientToken[];
   allowUnauthenticated: boolean;
+  /** Access tokens from an identity provider, beside or instead of the static tokens. */
+  oauth?: OAuthConfig;
   /** Exact origins (`https://chat.example.com`); undefined: localhost origins on a loopback bind, none otherwise. */
   allowedOrigins?: readonly string[];
   /** Host header names without port; undefined: localhost names on a loopback bind, any otherwise. */
@@ -169,6 +191,50 @@ const origin = (name: string) =>
     }
     return parsed.origin;
   });
+
+/** Signature algorithms an access token may use: asymmetric only, so `none` and shared secrets never pass. */
+const TOKEN_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+/** An absolute http(s) URL without fragment or query, kept as written (issuers and resource URIs compare as strings). */
+const exactUrl = (name: string) =>
+  z.string().transform((value, ctx) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {}
+    if (
+      !parsed ||
+      !/^https?:$/.test(parsed.protocol) ||
+      parsed.hash ||
+      parsed.search ||
+      value.includes("#")
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${name}: "${value}" is not an http(s) URL without query or fragment, like https://login.example.com/realms/ci`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const claimName = (name: string, fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[^\s]{1,200}$/, `${name} is a claim name without spaces`)
+    .default(fallback);
 
 const hostName = (name: string) =>
   z
@@ -397,6 +463,85 @@ const SETTINGS_TABLE = {
       },
     ],
   },
+  // OAuth 2.1 resource server mode (issue #17); see docs/oauth.md.
+  oauth: {
+    title: "Signing in with an identity provider (OAuth, over HTTP):",
+    settings: [
+      {
+        env: "MCP_OAUTH_ISSUER",
+        schema: (name) =>
+          commaList()
+            .pipe(z.array(exactUrl(name)))
+            .optional(),
+        whenUnset: "off",
+        help: "Accept access tokens from this authorization server (its issuer URL exactly as tokens carry it; comma-separated for several). Static tokens keep working beside it",
+      },
+      {
+        env: "MCP_OAUTH_RESOURCE",
+        schema: (name) => exactUrl(name).optional(),
+        whenUnset: "the listener's URL, loopback only",
+        help: "This server's URL as clients reach it (`https://mcp.example.com/mcp`): the resource tokens must be issued for",
+      },
+      {
+        env: "MCP_OAUTH_AUDIENCE",
+        schema: () => commaList().optional(),
+        whenUnset: "the resource URL",
+        help: "Accepted `aud` values, comma-separated, for providers that cannot put the resource URL there",
+      },
+      {
+        env: "MCP_OAUTH_SCOPE_PREFIX",
+        schema: (name) =>
+          z
+            .string()
+            .regex(/^[!#-[\]-~]{0,100}$/, `${name} holds no spaces, quotes or backslashes`)
+            .default("jenkins:"),
+        help: "Scopes are this prefix and a policy action: `jenkins:read`, `jenkins:trigger`, `jenkins:cancel`, `jenkins:create`",
+      },
+      {
+        env: "MCP_OAUTH_USER_CLAIM",
+        schema: (name) => claimName(name, "sub"),
+        help: "The claim naming the person; policies name them `user:<value>`",
+      },
+      {
+        env: "MCP_OAUTH_GROUPS_CLAIM",
+        schema: (name) => claimName(name, "groups"),
+        help: "The claim listing their groups (a dotted path reaches into objects); policies name them `group:<value>`",
+      },
+      {
+        env: "MCP_OAUTH_ALGORITHMS",
+        schema: (name) =>
+          commaList()
+            .pipe(
+              z
+                .array(
+                  z.enum(TOKEN_ALGORITHMS, {
+                    error: `${name} takes ${TOKEN_ALGORITHMS.join(", ")} (never none or a shared secret)`,
+                  }),
+                )
+                .min(1, `${name} must name at least one algorithm`),
+            )
+            .default(TOKEN_ALGORITHMS),
+        help: "Signature algorithms accepted on access tokens, comma-separated",
+      },
+      {
+        env: "MCP_OAUTH_CLOCK_SKEW_S",
+        schema: (name) => wholeNumber(name, 0, 300).default(30),
+        help: "Seconds of clock difference allowed on `exp` and `nbf`",
+      },
+      {
+        env: "MCP_OAUTH_INTROSPECTION_CLIENT_ID",
+        schema: trimmedText,
+        whenUnset: "JWTs only",
+        help: "Check opaque (non-JWT) tokens by RFC 7662 introspection at the first issuer, as this client",
+      },
+      {
+        env: "MCP_OAUTH_INTROSPECTION_SECRET",
+        schema: verbatimText,
+        help: "That client's secret (or `MCP_OAUTH_INTROSPECTION_SECRET_FILE`)",
+      },
+      { env: "MCP_OAUTH_INTROSPECTION_SECRET_FILE", schema: trimmedText, help: "File holding that secret" },
+    ],
+  },
 } as const satisfies Record<string, { title: string; settings: readonly Setting[] }>;
 
 type SettingRow = (typeof SETTINGS_TABLE)[keyof typeof SETTINGS_TABLE]["settings"][number];
@@ -481,6 +626,7 @@ function httpConfig(raw: z.output<typeof rawSchema>): HttpConfig {
     stateless: raw.MCP_STATELESS,
     tokens: clientTokens(raw.MCP_AUTH_TOKEN, raw.MCP_AUTH_TOKENS_FILE),
     allowUnauthenticated: raw.MCP_ALLOW_UNAUTHENTICATED,
+    ...dropUndefined({ oauth: oauthConfig(raw) }),
     ...(raw.MCP_ALLOWED_ORIGINS ? { allowedOrigins: raw.MCP_ALLOWED_ORIGINS } : {}),
     ...(raw.MCP_ALLOWED_HOSTS ? { allowedHosts: raw.MCP_ALLOWED_HOSTS } : {}),
     maxBodyBytes: raw.MCP_MAX_BODY_BYTES,
@@ -489,15 +635,66 @@ function httpConfig(raw: z.output<typeof rawSchema>): HttpConfig {
     sessionIdleMs: raw.MCP_SESSION_IDLE_MS,
     shutdownGraceMs: raw.MCP_SHUTDOWN_GRACE_MS,
   };
-  if (raw.MCP_TRANSPORT === "http" && config.tokens.length === 0 && !config.allowUnauthenticated) {
+  const authenticated = config.tokens.length > 0 || config.oauth !== undefined;
+  if (raw.MCP_TRANSPORT === "http" && !authenticated && !config.allowUnauthenticated) {
     if (!isLoopbackHost(config.host)) {
       throw new ConfigError(
-        `MCP_HOST ${config.host} is not a loopback address: set MCP_AUTH_TOKEN or MCP_AUTH_TOKENS_FILE, or pass --allow-unauthenticated to let anyone who reaches the port act as the Jenkins user`,
+        `MCP_HOST ${config.host} is not a loopback address: set MCP_AUTH_TOKEN, MCP_AUTH_TOKENS_FILE or MCP_OAUTH_ISSUER, or pass --allow-unauthenticated to let anyone who reaches the port act as the Jenkins user`,
       );
     }
   }
+  if (config.oauth && !config.oauth.resource && !isLoopbackHost(config.host)) {
+    throw new ConfigError(
+      `MCP_OAUTH_RESOURCE is required when MCP_HOST ${config.host} is not a loopback address: set it to the URL clients use, e.g. https://mcp.example.com/mcp`,
+    );
+  }
   return config;
 }
+
+function oauthConfig(raw: z.output<typeof rawSchema>): OAuthConfig | undefined {
+  const issuers = raw.MCP_OAUTH_ISSUER;
+  const introspectionId = raw.MCP_OAUTH_INTROSPECTION_CLIENT_ID;
+  const introspectionSecret = raw.MCP_OAUTH_INTROSPECTION_SECRET;
+  if (!issuers?.length) {
+    const stray = Object.keys(raw).find(
+      (name) =>
+        name.startsWith("MCP_OAUTH_") &&
+        raw[name as keyof typeof raw] !== undefined &&
+        !OAUTH_DEFAULTED.has(name),
+    );
+    if (stray)
+      throw new ConfigError(`${stray} is set but MCP_OAUTH_ISSUER is not: name the identity provider too`);
+    return undefined;
+  }
+  if ((introspectionId === undefined) !== (introspectionSecret === undefined)) {
+    throw new ConfigError(
+      "Set both MCP_OAUTH_INTROSPECTION_CLIENT_ID and MCP_OAUTH_INTROSPECTION_SECRET (or its _FILE), or neither",
+    );
+  }
+  return dropUndefined({
+    issuers,
+    resource: raw.MCP_OAUTH_RESOURCE,
+    audiences: raw.MCP_OAUTH_AUDIENCE?.length ? raw.MCP_OAUTH_AUDIENCE : undefined,
+    scopePrefix: raw.MCP_OAUTH_SCOPE_PREFIX,
+    userClaim: raw.MCP_OAUTH_USER_CLAIM,
+    groupsClaim: raw.MCP_OAUTH_GROUPS_CLAIM,
+    algorithms: raw.MCP_OAUTH_ALGORITHMS,
+    clockSkewSeconds: raw.MCP_OAUTH_CLOCK_SKEW_S,
+    introspection:
+      introspectionId && introspectionSecret
+        ? { clientId: introspectionId, clientSecret: introspectionSecret }
+        : undefined,
+  });
+}
+
+/** OAuth settings whose schema gives a value when unset: only the others say someone meant OAuth. */
+const OAUTH_DEFAULTED = new Set([
+  "MCP_OAUTH_SCOPE_PREFIX",
+  "MCP_OAUTH_USER_CLAIM",
+  "MCP_OAUTH_GROUPS_CLAIM",
+  "MCP_OAUTH_ALGORITHMS",
+  "MCP_OAUTH_CLOCK_SKEW_S",
+]);
 
 /** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
 export function isLoopbackHost(host: string): boolean {
@@ -567,7 +764,7 @@ function normalizeEnv(env: Env): Env {
 
 function withSecretFiles(env: Env): Env {
   const result = { ...env };
-  for (const name of ["JENKINS_API_TOKEN", "JENKINS_PASSWORD"]) {
+  for (const name of ["JENKINS_API_TOKEN", "JENKINS_PASSWORD", "MCP_OAUTH_INTROSPECTION_SECRET"]) {
     const file = env[`${name}_FILE`];
     if (!file) continue;
     if (env[name]) throw new ConfigError(`Set either ${name} or ${name}_FILE, not both`);

@@ -118,3 +118,56 @@ describe("parseCli", () => {
     expect(help).toMatch(/ JENKINS_USER +Jenkins user id \(anonymous\)\n/);
   });
 });
+
+describe("OAuth settings", () => {
+  const oauth = { ...base, MCP_TRANSPORT: "http", MCP_OAUTH_ISSUER: "https://login.example.com/realms/ci" };
+
+  it("takes the issuer, with defaults for the rest, and lets a non-loopback listener serve with it alone", () => {
+    const config = loadConfig({
+      ...oauth,
+      MCP_HOST: "0.0.0.0",
+      MCP_OAUTH_RESOURCE: "https://mcp.example.com/mcp",
+    });
+    expect(config.http.oauth).toEqual({
+      issuers: ["https://login.example.com/realms/ci"],
+      resource: "https://mcp.example.com/mcp",
+      scopePrefix: "jenkins:",
+      userClaim: "sub",
+      groupsClaim: "groups",
+      algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"],
+      clockSkewSeconds: 30,
+    });
+    expect(loadConfig(base).http.oauth).toBeUndefined();
+  });
+
+  it("reads the introspection secret from a file", () => {
+    const config = loadConfig({
+      ...oauth,
+      MCP_OAUTH_INTROSPECTION_CLIENT_ID: "jenkins-mcp",
+      MCP_OAUTH_INTROSPECTION_SECRET_FILE: secretFile("s3cret\n"),
+      MCP_OAUTH_AUDIENCE: "api://jenkins, https://mcp.example.com/mcp",
+    });
+    expect(config.http.oauth?.introspection).toEqual({ clientId: "jenkins-mcp", clientSecret: "s3cret" });
+    expect(config.http.oauth?.audiences).toEqual(["api://jenkins", "https://mcp.example.com/mcp"]);
+  });
+
+  it.each([
+    [
+      { MCP_OAUTH_ISSUER: "login.example.com" },
+      /MCP_OAUTH_ISSUER: "login.example.com" is not an http\(s\) URL/,
+    ],
+    [{ MCP_OAUTH_ISSUER: "https://idp/#x" }, /without query or fragment/],
+    [{ MCP_OAUTH_ALGORITHMS: "none" }, /MCP_OAUTH_ALGORITHMS takes RS256.*never none/],
+    [{ MCP_OAUTH_ALGORITHMS: "HS256" }, /never none or a shared secret/],
+    [{ MCP_OAUTH_CLOCK_SKEW_S: "3600" }, /MCP_OAUTH_CLOCK_SKEW_S must be at most 300/],
+    [{ MCP_OAUTH_SCOPE_PREFIX: 'a "b' }, /MCP_OAUTH_SCOPE_PREFIX holds no spaces/],
+    [{ MCP_OAUTH_INTROSPECTION_CLIENT_ID: "jenkins-mcp" }, /Set both MCP_OAUTH_INTROSPECTION_CLIENT_ID and/],
+    [{ MCP_HOST: "0.0.0.0" }, /MCP_OAUTH_RESOURCE is required when MCP_HOST 0.0.0.0 is not a loopback/],
+    [
+      { MCP_OAUTH_ISSUER: "", MCP_OAUTH_RESOURCE: "https://mcp/mcp" },
+      /MCP_OAUTH_RESOURCE is set but MCP_OAUTH_ISSUER is not/,
+    ],
+  ])("refuses %j", (settings, message) => {
+    expect(() => loadConfig({ ...oauth, ...settings })).toThrowError(message);
+  });
+});

@@ -13,7 +13,7 @@ describe("npm run demo", () => {
     await run(process.execPath, [TSC, "-p", "tsconfig.sandbox.json"], { cwd: ROOT });
   }, 120_000);
 
-  it.each([[[]], [["--http"]]])(
+  it.each([[[]], [["--http"]], [["--http", "--oauth"]]])(
     "tours the sandbox %j and says how to connect",
     async (flags) => {
       const { stdout } = await run(
@@ -31,7 +31,19 @@ describe("npm run demo", () => {
       );
       expect(stdout).toMatch(/Cancelled queue item \d+ \(slow\)/);
       expect(stdout).toContain("Created pipeline job team/nightly");
-      expect(stdout).toContain(flags.length ? "Authorization: Bearer " : '"JENKINS_API_TOKEN"');
+      expect(stdout).toContain(
+        flags.includes("--oauth")
+          ? "/.well-known/oauth-protected-resource/mcp"
+          : flags.length
+            ? "Authorization: Bearer "
+            : '"JENKINS_API_TOKEN"',
+      );
+      if (flags.includes("--oauth")) {
+        expect(stdout).toMatch(
+          /Signed in as alice@example.com at http:\/\/127.0.0.1:\d+ \(scopes: jenkins:read\)/,
+        );
+        expect(stdout).toContain("the call needed another scope: alice@example.com consented");
+      }
       expect(stdout).not.toContain("✗ Unexpected");
     },
     120_000,

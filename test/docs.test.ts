@@ -59,14 +59,14 @@ describe("docs/tools.md", () => {
 
 describe("withSettingsTables", () => {
   const blocks = "<!-- settings:configuration -->\nstale table\n<!-- /settings:configuration -->\n";
-  const both = `Intro\n${blocks}Between\n${blocks.replaceAll("configuration", "http")}End\n`;
+  const both = `Intro\n${blocks}Between\n${blocks.replaceAll("configuration", "http")}End\n${blocks.replaceAll("configuration", "oauth")}`;
 
   it("replaces only what is between the markers", () => {
     const updated = withSettingsTables(both);
     expect(updated).not.toContain("stale table");
     expect(updated).toMatch(/^Intro\n<!-- settings:configuration -->\n\| Variable \| Flag \|/);
     expect(updated).toMatch(/\|\n<!-- \/settings:configuration -->\nBetween\n<!-- settings:http -->\n/);
-    expect(updated).toMatch(/\|\n<!-- \/settings:http -->\nEnd\n$/);
+    expect(updated).toMatch(/\|\n<!-- \/settings:http -->\nEnd\n<!-- settings:oauth -->\n/);
     expect(withSettingsTables(updated)).toBe(updated);
   });
 

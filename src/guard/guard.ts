@@ -1,10 +1,10 @@
 import type { AuditTrail } from "./audit.js";
+import type { Identity } from "./identity.js";
 import { SecretMasker } from "./masking.js";
 import type { Action, Decision, Policy } from "./policy.js";
+import { RateLimiter } from "./rate.js";
 
 type Allowed = Extract<Decision, { allowed: true }>;
-
-import { RateLimiter } from "./rate.js";
 
 /**
  * A call the policy refused: changes nothing and names its rule. Nothing of the job was read: at
@@ -33,7 +33,7 @@ export type ConfirmAnswer = "accept" | "decline" | "cancel";
 export type Confirmer = (question: string) => Promise<ConfirmAnswer> | undefined;
 
 export interface AccessRequest {
-  client: string;
+  client: Identity;
   action: Action;
   job: string;
   /** What will happen, for the confirmation question: "trigger team/api with BRANCH=main". */
@@ -41,9 +41,9 @@ export interface AccessRequest {
 }
 
 /**
- * Guardrails around every tool call: the access policy (deny by default once given), trigger rate
- * caps, confirmation by the person for marked actions, and secret masking. Without a policy every
- * call is allowed, as Jenkins' own permissions decide.
+ * Guardrails around every tool call: the scopes of an OAuth access token, the access policy (deny by
+ * default once given), trigger rate caps, confirmation by the person for marked actions, and secret
+ * masking. Without a policy every call the token allows is allowed, as Jenkins' own permissions decide.
  */
 export class Guard {
   readonly masker: SecretMasker;
@@ -60,7 +60,8 @@ export class Guard {
    * The policy's decision alone, before anything is sent: throws when it refuses. `null` is a job
    * Jenkins did not name (a queue item of no job): a policy decides nothing on it, so refuses it.
    */
-  check(client: string, action: Action, job: string | null): void {
+  check(client: Identity, action: Action, job: string | null): void {
+    requireScope(client, action);
     if (job === null && this.policy) {
       throw new PolicyDenied(
         `Refused by policy: Jenkins does not say which job this belongs to, so no rule can allow ${action} on it.`,
@@ -76,10 +77,11 @@ export class Guard {
     if (!decision) return undefined;
     if (decision.confirm) await this.confirm(request, decision.rule, confirm);
     if (decision.triggersPerMinute !== undefined) {
-      const taken = this.limiter.take(`${request.client}\u0000${decision.rule}`, decision.triggersPerMinute);
+      const { name } = request.client;
+      const taken = this.limiter.take(`${name}\u0000${decision.rule}`, decision.triggersPerMinute);
       if (taken !== true) {
         throw new PolicyDenied(
-          `Refused by policy: rule "${decision.rule}" allows ${request.client} ${decision.triggersPerMinute} triggers a minute; try again in ${taken} s.`,
+          `Refused by policy: rule "${decision.rule}" allows ${name} ${decision.triggersPerMinute} triggers a minute; try again in ${taken} s.`,
           decision.rule,
         );
       }
@@ -87,7 +89,8 @@ export class Guard {
     return decision.rule;
   }
 
-  private decide(client: string, action: Action, job: string): Allowed | undefined {
+  private decide(client: Identity, action: Action, job: string): Allowed | undefined {
+    requireScope(client, action);
     const decision = this.policy?.decide(client, action, job);
     if (decision && !decision.allowed) {
       throw new PolicyDenied(
@@ -100,19 +103,21 @@ export class Guard {
   }
 
   /** Whether the client may read a job Jenkins named (null: none, which no policy allows). */
-  mayRead(client: string, job: string | null): boolean {
+  mayRead(client: Identity, job: string | null): boolean {
+    if (!grants(client, "read")) return false;
     if (!this.policy) return true;
     return job !== null && this.policy.decide(client, "read", job).allowed;
   }
 
   /** Whether a listing may show the item: see Policy.mayList. */
-  mayList(client: string, fullName: string, container: boolean): boolean {
+  mayList(client: Identity, fullName: string, container: boolean): boolean {
+    if (!grants(client, "read")) return false;
     return this.policy ? this.policy.mayList(client, fullName, container) : true;
   }
 
   private async confirm(request: AccessRequest, rule: string, confirm: Confirmer): Promise<void> {
     const answer = confirm(
-      `Allow ${request.client} to ${request.what}? (policy rule "${rule}" asks for confirmation)`,
+      `Allow ${request.client.name} to ${request.what}? (policy rule "${rule}" asks for confirmation)`,
     );
     if (answer === undefined) {
       if (this.policy?.unconfirmable === "allow") return;
@@ -128,4 +133,23 @@ export class Guard {
       );
     }
   }
+}
+
+/** Whether the client's access token, if it came with one, grants the action. */
+function grants(client: Identity, action: Action): boolean {
+  return client.scopes?.granted.has(action) ?? true;
+}
+
+/**
+ * The token's scopes bound what any policy rule may allow. The HTTP transport refuses a call whose
+ * tool needs a scope the token lacks before it runs (403 insufficient_scope); this catches an action
+ * a tool takes that its declaration did not foresee.
+ */
+function requireScope(client: Identity, action: Action): void {
+  if (grants(client, action)) return;
+  const scope = client.scopes?.scopeOf(action);
+  throw new PolicyDenied(
+    `Refused: the access token does not grant ${action} (scope ${scope}); nothing was read or changed. Sign in again and consent to ${scope}.`,
+    null,
+  );
 }

@@ -3,9 +3,10 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../config.js";
 import { JobGlob, someNameInside } from "./globs.js";
+import { type Identity, namedClient, namesOf } from "./identity.js";
 
 /** What a tool call does to Jenkins, as policies name it. */
-const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
+export const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The client of a stdio server: there is exactly one, the process that started it. */
@@ -27,7 +28,9 @@ const actAsSchema = z
 const ruleSchema = z
   .object({
     name: z.string().min(1, "every rule needs a name (it is quoted when the rule refuses a call)"),
-    clients: z.array(z.string().min(1)).min(1, 'clients must list at least one client name, or "*"'),
+    clients: z
+      .array(z.string().min(1))
+      .min(1, 'clients must list at least one client name, "user:<id>", "group:<name>", or "*"'),
     jobs: z.array(z.string().min(1)).min(1, 'jobs must list at least one glob, e.g. "team/**"'),
     allow: actionList.default([]),
     deny: actionList.default([]),
@@ -79,7 +82,9 @@ export class Policy {
     this.maskPatterns = file.maskPatterns.map((pattern) => new RegExp(pattern, "g"));
   }
 
-  decide(client: string, action: Action, jobFullName: string): Decision {
+  /** A client given by name alone is one without groups (a static token's, stdio's). */
+  decide(caller: Identity | string, action: Action, jobFullName: string): Decision {
+    const client = identity(caller);
     for (const rule of this.rules) {
       if (!namesClient(rule, client) || !rule.globs.some((glob) => glob.matches(jobFullName))) continue;
       if (rule.deny.includes(action)) {
@@ -101,7 +106,7 @@ export class Policy {
     return {
       allowed: false,
       rule: null,
-      reason: `no policy rule allows client "${client}" to ${action} ${jobFullName} (the policy denies by default)`,
+      reason: `no policy rule allows client "${client.name}" to ${action} ${jobFullName} (the policy denies by default)`,
     };
   }
 
@@ -110,12 +115,13 @@ export class Policy {
    * the client may read under the first-match rules (so an earlier deny rule hides what a later
    * broad allow would otherwise show).
    */
-  mayList(client: string, fullName: string, container: boolean): boolean {
+  mayList(caller: Identity | string, fullName: string, container: boolean): boolean {
+    const client = identity(caller);
     if (this.decide(client, "read", fullName).allowed) return true;
     return container && this.mayReadInside(client, fullName);
   }
 
-  private mayReadInside(client: string, folder: string): boolean {
+  private mayReadInside(client: Identity, folder: string): boolean {
     const denied: JobGlob[] = [];
     for (const rule of this.rules) {
       if (!namesClient(rule, client)) continue;
@@ -132,8 +138,13 @@ export class Policy {
   }
 }
 
-function namesClient(rule: PolicyRule, client: string): boolean {
-  return rule.clients.includes("*") || rule.clients.includes(client);
+/** A rule names a client by its name, by one of its groups, or by "*". */
+function namesClient(rule: PolicyRule, client: Identity): boolean {
+  return rule.clients.includes("*") || namesOf(client).some((name) => rule.clients.includes(name));
+}
+
+function identity(caller: Identity | string): Identity {
+  return typeof caller === "string" ? namedClient(caller) : caller;
 }
 
 /** Reads a YAML or JSON policy file; every mistake is reported with its line. */

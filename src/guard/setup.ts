@@ -4,12 +4,16 @@ import { HttpJenkinsClient } from "../jenkins/client.js";
 import type { HttpObserver } from "../jenkins/http.js";
 import { type AuditTrail, fileAuditTrail } from "./audit.js";
 import { Guard } from "./guard.js";
+import { type Identity, namesOf } from "./identity.js";
 import { loadPolicy, type PolicyRule } from "./policy.js";
 
 export interface Guardrails {
   guard: Guard;
-  /** The Jenkins client a caller acts as: its own identity when the policy names one. */
-  jenkinsFor: (client: string) => HttpJenkinsClient;
+  /**
+   * The Jenkins client a caller acts as: the Jenkins user of the first `actAs` rule that names it
+   * (by its name or one of its groups), else the shared one.
+   */
+  jenkinsFor: (client: Identity) => HttpJenkinsClient;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,11 @@ export function createGuardrails(
   }
   return {
     guard: new Guard(policy, audit),
-    jenkinsFor: (client) => identities.get(client) ?? shared,
+    jenkinsFor(client) {
+      const names = namesOf(client);
+      for (const [named, jenkins] of identities) if (names.includes(named)) return jenkins;
+      return shared;
+    },
     async close() {
       audit?.flush();
       await Promise.all([...identities.values()].map((jenkins) => jenkins.close()));

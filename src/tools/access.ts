@@ -1,4 +1,5 @@
 import type { Confirmer, Guard } from "../guard/guard.js";
+import type { Identity } from "../guard/identity.js";
 import type { Action } from "../guard/policy.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { isContainer } from "../jenkins/items.js";
@@ -6,7 +7,7 @@ import { formatJobPath, type JobPath, parseJobPath } from "../jenkins/paths.js";
 
 /** Who asks, under which guardrails, through which Jenkins identity. */
 export interface Caller {
-  client: string;
+  client: Identity;
   guard: Guard;
   jenkins: JenkinsClient;
   signal: AbortSignal;

@@ -2,12 +2,14 @@ import type {
   CallToolResult,
   InputRequiredResult,
   McpServer,
+  ScopeChallenge,
   ServerContext,
   ToolAnnotations,
 } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { AuditEntry } from "../guard/audit.js";
 import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
+import { type Identity, identityFromAuth, namedClient } from "../guard/identity.js";
 import { type Action, STDIO_CLIENT } from "../guard/policy.js";
 import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
@@ -95,6 +97,11 @@ export interface ToolDefinition<
   inputSchema: Input;
   outputSchema: Output;
   annotations: ToolAnnotations & { readOnlyHint: boolean };
+  /**
+   * The policy action by which a tool that is not read-only changes Jenkins; a function of the raw
+   * arguments when they decide it. An OAuth client is asked for its scope before the call runs.
+   */
+  writes?: Action | ((args: Record<string, unknown>) => Action);
   handler(input: z.output<Input>, context: ToolContext): Promise<ToolResult<z.input<Output>>>;
 }
 
@@ -115,7 +122,7 @@ export interface RegistryDependencies {
   logger: Logger;
   guard?: Guard;
   /** The Jenkins identity a client acts as (a policy may name one per client); the shared one otherwise. */
-  jenkinsFor?: (client: string) => JenkinsClient;
+  jenkinsFor?: (client: Identity) => JenkinsClient;
   /** The id of the HTTP request being served, to tie audit lines to access log lines. */
   requestId?: () => string | undefined;
 }
@@ -126,8 +133,9 @@ const NO_GUARD = new Guard(undefined, undefined);
 export function callerOf(
   deps: RegistryDependencies,
   ctx: ServerContext,
-): { client: string; guard: Guard; jenkins: JenkinsClient } {
-  const client = ctx.http?.authInfo?.clientId ?? STDIO_CLIENT;
+): { client: Identity; guard: Guard; jenkins: JenkinsClient } {
+  const authInfo = ctx.http?.authInfo;
+  const client = authInfo ? identityFromAuth(authInfo) : namedClient(STDIO_CLIENT);
   return { client, guard: deps.guard ?? NO_GUARD, jenkins: deps.jenkinsFor?.(client) ?? deps.jenkins };
 }
 
@@ -146,10 +154,40 @@ export function registerTools(
         inputSchema: compactSchema(tool.inputSchema),
         outputSchema: compactSchema(tool.outputSchema, { omitRequired: true }),
         annotations: tool.annotations,
+        scopeChallenge: ({ request, authInfo }) =>
+          authInfo && scopeChallenge(tool, identityFromAuth(authInfo), request.params?.arguments),
       },
       (input, ctx) => runTool(tool, input, { server, ctx, deps, offered }),
     );
   }
+}
+
+/** The actions a call of the tool takes with these (unvalidated) arguments: read, and what it writes. */
+function actionsOf(tool: ToolDefinition, args: unknown): Action[] {
+  const written = typeof tool.writes === "function" ? tool.writes(isRecord(args) ? args : {}) : tool.writes;
+  return written ? ["read", written] : ["read"];
+}
+
+/**
+ * The SDK's step-up signal (HTTP 403 insufficient_scope, before the handler runs) when an OAuth
+ * client's token lacks a scope this call needs. It names every scope the call needs, granted or
+ * not, as the MCP authorization spec asks of a scope challenge.
+ */
+function scopeChallenge(tool: ToolDefinition, client: Identity, args: unknown): ScopeChallenge | undefined {
+  const scopes = client.scopes;
+  if (!scopes) return undefined;
+  const needed = actionsOf(tool, args);
+  const missing = needed.filter((action) => !scopes.granted.has(action));
+  if (missing.length === 0) return undefined;
+  const [first, ...rest] = needed.map((action) => scopes.scopeOf(action));
+  return {
+    scopes: [first ?? scopes.scopeOf("read"), ...rest],
+    errorDescription: `${tool.name} needs ${missing.map((action) => scopes.scopeOf(action)).join(" and ")}`,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 interface Call {
@@ -167,7 +205,8 @@ async function runTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const { ctx, deps } = call;
   const started = performance.now();
-  const { client, guard, jenkins } = callerOf(deps, ctx);
+  const { client: identity, guard, jenkins } = callerOf(deps, ctx);
+  const client = identity.name;
   const logger = deps.logger.child({ tool: tool.name, client });
   const audit: AuditNote = {};
   const finish = (outcome: AuditEntry["outcome"], message: string) => {
@@ -187,7 +226,7 @@ async function runTool(
   };
   const confirm = confirmerFor(call.server, ctx);
   const signal = ctx.mcpReq.signal;
-  const caller = { client, guard, jenkins, signal, confirm };
+  const caller = { client: identity, guard, jenkins, signal, confirm };
   const job = async (action: Action, name: string, field?: string) => {
     const path = await permittedJob(caller, action, name, field);
     audit.job ??= formatJobPath(path);
@@ -215,16 +254,16 @@ async function runTool(
       async authorize(action, name, what) {
         audit.job ??= name;
         audit.rule = await guard.authorize(
-          { client, action, job: name, what: what ?? `${action} ${name}` },
+          { client: identity, action, job: name, what: what ?? `${action} ${name}` },
           confirm,
         );
       },
       check(action, name) {
         audit.job ??= name ?? undefined;
-        guard.check(client, action, name);
+        guard.check(identity, action, name);
       },
-      mayList: (item) => guard.mayList(client, item.fullName, isContainer(item.type)),
-      mayRead: (name) => guard.mayRead(client, name),
+      mayList: (item) => guard.mayList(identity, item.fullName, isContainer(item.type)),
+      mayRead: (name) => guard.mayRead(identity, name),
       mask: (text) => guard.masker.mask(text),
     });
     finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);

@@ -145,3 +145,38 @@ describe("the policy guide's sample policy", () => {
     ]);
   });
 });
+
+describe("people and groups (clients signed in with OAuth)", () => {
+  const policy = parsePolicy(`
+rules:
+  - name: alice-deploys
+    clients: ["user:alice@example.com"]
+    jobs: ["ops/**"]
+    allow: [read, trigger]
+  - name: release-managers
+    clients: ["group:release-managers"]
+    jobs: ["team/**"]
+    allow: [read, trigger, cancel]
+`);
+  const alice = { name: "user:alice@example.com", groups: ["group:developers"] };
+  const manager = { name: "user:bob@example.com", groups: ["group:developers", "group:release-managers"] };
+
+  it("names a person by user: and a group they belong to by group:", () => {
+    expect(policy.decide(alice, "trigger", "ops/deploy")).toMatchObject({
+      allowed: true,
+      rule: "alice-deploys",
+    });
+    expect(policy.decide(manager, "cancel", "team/api")).toMatchObject({
+      allowed: true,
+      rule: "release-managers",
+    });
+    expect(policy.decide(alice, "cancel", "team/api").allowed).toBe(false);
+    expect(policy.mayList(manager, "team", true)).toBe(true);
+    expect(policy.mayList(alice, "team", true)).toBe(false);
+  });
+
+  it("never takes a static client's name for a group: a token named like one is still itself", () => {
+    expect(policy.decide("group:release-managers", "read", "team/api")).toMatchObject({ allowed: true });
+    expect(policy.decide({ name: "ci-bot", groups: [] }, "read", "team/api").allowed).toBe(false);
+  });
+});

@@ -101,6 +101,12 @@ describe("tool contracts", () => {
     }
   });
 
+  it("says by which policy action each tool that is not read-only writes (its OAuth scope is asked for)", () => {
+    for (const tool of allTools) {
+      expect(tool.writes !== undefined, tool.name).toBe(!tool.annotations.readOnlyHint);
+    }
+  });
+
   it("matches the committed snapshot of each tool (change it on purpose, with the README)", async () => {
     for (const tool of tools) {
       const face = {

@@ -34,6 +34,7 @@ export const stopBuild = defineTool({
   }),
   outputSchema: stopOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  writes: "cancel",
   async handler(input, { jenkins, signal, progress, job: permitted, authorize, audit }) {
     const jobPath = await permitted("cancel", input.jobFullName);
     const build = await jenkins.getBuild(jobPath, buildRef(input.buildNumber), signal);

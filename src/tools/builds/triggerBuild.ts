@@ -44,6 +44,7 @@ export const triggerBuild = defineTool({
   }),
   outputSchema: triggerOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  writes: "trigger",
   async handler(input, { jenkins, signal, progress, job: permitted, authorize, audit }) {
     const jobPath = await permitted("trigger", input.jobFullName);
     const job = await jenkins.getJob(jobPath, signal);

@@ -30,6 +30,7 @@ export const createJob = defineTool({
   }),
   outputSchema: z.object({ fullName: z.string(), url: z.string(), type: jobTypeSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  writes: "create",
   async handler(input, { jenkins, signal, job: permitted, check, authorize, audit }) {
     const given = parseJobPath(input.jobFullName);
     const name = checkNewName(given);

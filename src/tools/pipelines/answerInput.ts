@@ -32,8 +32,9 @@ export const answerInput = defineTool({
     parameters: z.record(z.string(), z.string()),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  writes: (args) => (args.action === "abort" ? "cancel" : "trigger"),
   async handler(input, context) {
-    const action = input.action === "proceed" ? "trigger" : "cancel";
+    const action = input.action === "abort" ? "cancel" : "trigger";
     if (input.action === "abort" && input.parameters && Object.keys(input.parameters).length > 0) {
       throw new ToolError("parameters go with proceed only: abort takes none.");
     }

@@ -21,6 +21,7 @@ export const cancelQueueItem = defineTool({
     jobFullName: z.string().nullable(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  writes: "cancel",
   async handler({ queueItemId }, { jenkins, signal, check, authorize, audit }) {
     const item = await readQueueItem(jenkins, queueItemId, signal, UNKNOWN_ITEM);
     const jobFullName = jobNameOf(jenkins, item);

@@ -6,6 +6,11 @@ const ANONYMOUS_CLIENT = "anonymous";
 
 const BEARER = /^Bearer[ \t]+([!-~]+)[ \t]*$/i;
 
+/** The token of an `Authorization: Bearer` header; undefined for none or any other form. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : BEARER.exec(header)?.[1];
+}
+
 /**
  * Maps a bearer token to the client it was given to. Tokens are compared as SHA-256 digests with
  * timingSafeEqual, and every configured token is compared, so timing tells nothing about how close a
@@ -25,8 +30,12 @@ export class TokenAuthenticator {
   /** The client's name for a valid `Authorization: Bearer` header; undefined otherwise. */
   authenticate(header: string | undefined): string | undefined {
     if (!this.required) return ANONYMOUS_CLIENT;
-    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
-    if (token === undefined) return undefined;
+    const token = bearerToken(header);
+    return token === undefined ? undefined : this.match(token);
+  }
+
+  /** The client a token was given to; undefined for a token that is none of them. */
+  match(token: string): string | undefined {
     const presented = digest(token);
     let match: string | undefined;
     for (const client of this.clients) {

@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { ConfigError, type HttpConfig, isLoopbackHost } from "../../config.js";
+import { type Identity, namedClient } from "../../guard/identity.js";
 import type { Logger } from "../../logger.js";
 import { buildServer, type ServerDependencies } from "../../server.js";
 import { methodNotAllowed, preflight, refuse, sendJson, unauthorized } from "./answers.js";
-import { TokenAuthenticator } from "./auth.js";
+import { bearerToken, TokenAuthenticator } from "./auth.js";
 import { readBody } from "./body.js";
 import { isEventStream, pathOf, relayResponse, toWebRequest } from "./bridge.js";
 import { CallLimits, timeoutError } from "./call-limits.js";
@@ -15,13 +16,15 @@ import { cors, type Exchange, logAccess, openExchange } from "./exchange.js";
 import { RequestGuards } from "./guards.js";
 import { InflightRequests } from "./inflight.js";
 import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonrpc.js";
+import type { OAuthGate } from "./oauth/gate.js";
 import { ReadinessProbe } from "./readiness.js";
 
 export const MCP_PATH = "/mcp";
 
 /**
- * The HTTP listener: health probes, and `/mcp` behind the Host/Origin guards and bearer tokens,
- * handed to the MCP endpoint within the request limits; shuts down gracefully.
+ * The HTTP listener: health probes, and `/mcp` behind the Host/Origin guards and bearer tokens
+ * (static ones, or OAuth access tokens with their protected resource metadata), handed to the MCP
+ * endpoint within the request limits; shuts down gracefully.
  */
 export class HttpFront {
   private readonly server: Server;
@@ -31,6 +34,8 @@ export class HttpFront {
   private readonly endpoint: McpEndpoint;
   private readonly readiness: ReadinessProbe;
   private readonly inflight = new InflightRequests();
+  /** Set as the port is bound (its default resource URI is the listener's URL), before any request. */
+  private oauth: OAuthGate | undefined;
   private draining: Promise<void> | undefined;
 
   constructor(
@@ -49,7 +54,9 @@ export class HttpFront {
 
   /** Binds the port; resolves with the MCP endpoint's URL. */
   async listen(): Promise<string> {
-    const { host, port } = this.config;
+    const { host, port, oauth } = this.config;
+    // Loaded only when configured: jose and the token checks stay out of every other start.
+    const gate = oauth ? (await import("./oauth/gate.js")).OAuthGate : undefined;
     await new Promise<void>((resolve, reject) => {
       const fail = (error: NodeJS.ErrnoException) =>
         reject(
@@ -61,18 +68,29 @@ export class HttpFront {
       this.server.once("error", fail);
       this.server.listen(port, host, () => {
         this.server.off("error", fail);
+        // In the listening callback itself: no request is served before the gate is there.
+        if (gate && oauth) this.oauth = new gate(oauth, this.boundUrl(), this.logger);
         resolve();
       });
     });
-    const bound = this.server.address() as AddressInfo;
-    const address = bound.address.includes(":") ? `[${bound.address}]` : bound.address;
-    const url = `http://${address}:${bound.port}${MCP_PATH}`;
+    const url = this.boundUrl();
     this.warnAboutExposure();
     this.logger.info(
-      { url, stateless: this.config.stateless, clients: this.config.tokens.length },
+      {
+        url,
+        stateless: this.config.stateless,
+        clients: this.config.tokens.length,
+        ...(this.oauth ? { resource: this.oauth.resource, issuers: oauth?.issuers } : {}),
+      },
       "jenkins-mcp serving over HTTP",
     );
     return url;
+  }
+
+  private boundUrl(): string {
+    const bound = this.server.address() as AddressInfo;
+    const address = bound.address.includes(":") ? `[${bound.address}]` : bound.address;
+    return `http://${address}:${bound.port}${MCP_PATH}`;
   }
 
   shutdown(): Promise<void> {
@@ -82,7 +100,7 @@ export class HttpFront {
 
   private warnAboutExposure(): void {
     if (isLoopbackHost(this.config.host)) return;
-    if (!this.auth.required) {
+    if (!this.auth.required && !this.config.oauth) {
       this.logger.warn(
         { host: this.config.host },
         "serving WITHOUT authentication on a non-loopback address: anyone who reaches this port acts as the Jenkins user",
@@ -129,6 +147,7 @@ export class HttpFront {
     const probe = req.method === "GET" || req.method === "HEAD";
     if (path === "/healthz" && probe) return sendJson(exchange, 200, { status: "ok" });
     if (path === "/readyz" && probe) return this.ready(exchange);
+    if (this.oauth?.servesMetadata(path)) return this.oauth.metadata(exchange);
     if (path !== MCP_PATH) return refuse(exchange, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
     return this.mcp(exchange);
   }
@@ -147,9 +166,9 @@ export class HttpFront {
     if (guard) return refuse(exchange, 403, guard);
     if (req.headers.origin) exchange.corsOrigin = req.headers.origin;
     if (req.method === "OPTIONS") return preflight(exchange);
-    const client = this.auth.authenticate(req.headers.authorization);
-    if (client === undefined) return unauthorized(exchange);
-    exchange.context.client = client;
+    const client = await this.authenticate(exchange);
+    if (client === undefined) return;
+    exchange.context.client = client.name;
     const session = req.headers["mcp-session-id"];
     if (typeof session === "string") exchange.context.session = session;
     if (req.method !== "POST" && req.method !== "GET" && req.method !== "DELETE") {
@@ -157,6 +176,25 @@ export class HttpFront {
     }
     if (req.method !== "GET") this.inflight.track(exchange.res);
     return this.forward(exchange, client);
+  }
+
+  /**
+   * Who sends the request, or undefined once it is answered with a refusal. With OAuth on, a static
+   * token (if any are configured) is tried first; any other bearer token must be an access token.
+   */
+  private async authenticate(exchange: Exchange): Promise<Identity | undefined> {
+    const header = exchange.req.headers.authorization;
+    if (!this.config.oauth) {
+      const client = this.auth.authenticate(header);
+      if (client === undefined) await unauthorized(exchange);
+      return client === undefined ? undefined : namedClient(client);
+    }
+    const token = bearerToken(header);
+    const client = token !== undefined && this.auth.required ? this.auth.match(token) : undefined;
+    if (client !== undefined) return namedClient(client);
+    if (!this.oauth) throw new Error("OAuth is configured but the listener has no gate");
+    // A malformed Authorization header is an invalid token, not a missing one.
+    return this.oauth.authenticate(exchange, header === undefined ? undefined : (token ?? ""));
   }
 
   private check(req: IncomingMessage): string | undefined {
@@ -167,7 +205,7 @@ export class HttpFront {
   }
 
   /** Reads the body of a POST, then hands the request on. */
-  private async forward(exchange: Exchange, client: string): Promise<void> {
+  private async forward(exchange: Exchange, client: Identity): Promise<void> {
     const { req } = exchange;
     if (req.method !== "POST") return this.dispatch(exchange, client, undefined);
     const read = await readBody(req, this.config.maxBodyBytes);
@@ -179,7 +217,7 @@ export class HttpFront {
   }
 
   /** Hands the request to the MCP endpoint within its limits, and streams its answer back. */
-  private async dispatch(exchange: Exchange, client: string, body: string | undefined): Promise<void> {
+  private async dispatch(exchange: Exchange, client: Identity, body: string | undefined): Promise<void> {
     const { req, res } = exchange;
     const parsedBody = parseJson(body);
     exchange.rpc = rpcSummary(parsedBody);
@@ -188,7 +226,7 @@ export class HttpFront {
     if (long) this.inflight.holdStream(res, call);
     try {
       const request = toWebRequest(req, body, call.signal);
-      const authInfo = clientAuthInfo(client, exchange.context.requestId);
+      const authInfo = clientAuthInfo(client, exchange.context.requestId, this.oauth?.metadataUrl);
       let response = await this.endpoint.fetch(request, parsedBody, authInfo);
       if (call.timedOut && response.status === 499) {
         const error = timeoutError(this.config.requestTimeoutMs, singleRequestId(parsedBody) ?? null);
@@ -226,7 +264,17 @@ export class HttpFront {
   }
 }
 
-/** The token itself stays here: handlers only need to know who the client is. */
-function clientAuthInfo(client: string, requestId: string): AuthInfo {
-  return { token: "", clientId: client, scopes: [], extra: { requestId } };
+/**
+ * The token itself stays here (it never reaches Jenkins): handlers only need to know who the client
+ * is (`extra.identity`, see identityFromAuth) and what its token grants, for the SDK's scope challenges.
+ */
+function clientAuthInfo(client: Identity, requestId: string, resourceMetadataUrl?: string): AuthInfo {
+  const scopes = client.scopes;
+  return {
+    token: "",
+    clientId: client.name,
+    scopes: scopes ? [...scopes.granted].map((action) => scopes.scopeOf(action)) : [],
+    ...(resourceMetadataUrl ? { resourceMetadataUrl } : {}),
+    extra: { requestId, identity: client },
+  };
 }
