@@ -2,7 +2,9 @@ import { setFlagsFromString } from "node:v8";
 import type { DestinationStream } from "pino";
 import type { Config } from "./config.js";
 import { createGuardrails } from "./guard/setup.js";
+import { RequestBudget } from "./jenkins/budget.js";
 import { HttpJenkinsClient } from "./jenkins/client.js";
+import { ControllerTraffic } from "./jenkins/traffic.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { ServerDependencies } from "./server.js";
 import { allTools } from "./tools/index.js";
@@ -43,8 +45,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Over HTTP, Jenkins request lines carry the id of the MCP request that caused them.
   const exchangeLogger = config.transport === "http" ? requestScopedLogger(logger) : logger;
   const observer = { onExchange: (event: object) => exchangeLogger.debug(event, "jenkins request") };
-  const jenkins = new HttpJenkinsClient(config.jenkins, observer);
-  const guardrails = createGuardrails(config, jenkins, options.env ?? {}, observer);
+  const traffic = new ControllerTraffic({
+    observer,
+    budget: new RequestBudget(config.traffic.maxConcurrent, config.traffic.maxWaiting),
+    sharing: config.traffic.shareReads && { freshMs: config.traffic.reuseMs },
+  });
+  const jenkins = new HttpJenkinsClient(config.jenkins, traffic);
+  const guardrails = createGuardrails(config, jenkins, options.env ?? {}, traffic);
   return {
     config,
     logger,

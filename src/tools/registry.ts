@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { AuditEntry } from "../guard/audit.js";
 import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
 import { type Action, STDIO_CLIENT } from "../guard/policy.js";
+import { onBehalfOf } from "../jenkins/budget.js";
 import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
@@ -194,39 +195,42 @@ async function runTool(
     return path;
   };
   try {
-    const result = await tool.handler(input as z.output<z.ZodObject>, {
-      jenkins,
-      signal,
-      progress: progressReporter(ctx),
-      logger,
-      client,
-      audit,
-      offers: (name) => call.offered.has(name),
-      job,
-      folder: (name, field) => listableFolder(caller, name, field),
-      async readJob(name) {
-        const found = await jenkins.getJob(await job("read", name), signal);
-        audit.done = `read job ${found.fullName}`;
-        return found;
-      },
-      async readBuild(name, number) {
-        return jenkins.getBuild(await job("read", name), buildRef(number), signal);
-      },
-      async authorize(action, name, what) {
-        audit.job ??= name;
-        audit.rule = await guard.authorize(
-          { client, action, job: name, what: what ?? `${action} ${name}` },
-          confirm,
-        );
-      },
-      check(action, name) {
-        audit.job ??= name ?? undefined;
-        guard.check(client, action, name);
-      },
-      mayList: (item) => guard.mayList(client, item.fullName, isContainer(item.type)),
-      mayRead: (name) => guard.mayRead(client, name),
-      mask: (text) => guard.masker.mask(text),
-    });
+    // The call's Jenkins requests wait in this client's own line when Jenkins is busy.
+    const result = await onBehalfOf(client, () =>
+      tool.handler(input as z.output<z.ZodObject>, {
+        jenkins,
+        signal,
+        progress: progressReporter(ctx),
+        logger,
+        client,
+        audit,
+        offers: (name) => call.offered.has(name),
+        job,
+        folder: (name, field) => listableFolder(caller, name, field),
+        async readJob(name) {
+          const found = await jenkins.getJob(await job("read", name), signal);
+          audit.done = `read job ${found.fullName}`;
+          return found;
+        },
+        async readBuild(name, number) {
+          return jenkins.getBuild(await job("read", name), buildRef(number), signal);
+        },
+        async authorize(action, name, what) {
+          audit.job ??= name;
+          audit.rule = await guard.authorize(
+            { client, action, job: name, what: what ?? `${action} ${name}` },
+            confirm,
+          );
+        },
+        check(action, name) {
+          audit.job ??= name ?? undefined;
+          guard.check(client, action, name);
+        },
+        mayList: (item) => guard.mayList(client, item.fullName, isContainer(item.type)),
+        mayRead: (name) => guard.mayRead(client, name),
+        mask: (text) => guard.masker.mask(text),
+      }),
+    );
     finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);
     return {
       content: [
