@@ -30,7 +30,7 @@ export interface JenkinsConfig {
 }
 
 /** How this server spares the Jenkins controller (src/jenkins/budget.ts, sharing.ts). */
-export interface TrafficConfig {
+interface TrafficConfig {
   /** Identical reads under way at once are sent once; off only to measure or to rule it out. */
   shareReads: boolean;
   maxConcurrent: number;

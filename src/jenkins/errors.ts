@@ -179,6 +179,8 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   const text = value?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Each of RFC 9110's date forms starts with the day's name; Date.parse alone takes "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -7,7 +7,7 @@ import type {
 } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { AuditEntry } from "../guard/audit.js";
-import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
+import { ConfirmationDeclined, Guard, PolicyDenied, RateCapReached } from "../guard/guard.js";
 import { type Action, STDIO_CLIENT } from "../guard/policy.js";
 import { onBehalfOf } from "../jenkins/budget.js";
 import type { Build } from "../jenkins/builds.js";
@@ -17,6 +17,7 @@ import { isContainer, type JobType } from "../jenkins/items.js";
 import type { Job } from "../jenkins/jobs.js";
 import { formatJobPath, type JobPath } from "../jenkins/paths.js";
 import type { Logger } from "../logger.js";
+import type { Telemetry } from "../telemetry.js";
 import { listableFolder, permittedJob } from "./access.js";
 import { messageWithAdvice } from "./advice.js";
 import { confirmerFor, InputRequiredSignal } from "./confirm.js";
@@ -119,6 +120,8 @@ export interface RegistryDependencies {
   jenkinsFor?: (client: string) => JenkinsClient;
   /** The id of the HTTP request being served, to tie audit lines to access log lines. */
   requestId?: () => string | undefined;
+  /** Where each call is counted and timed (metrics). */
+  telemetry?: Telemetry;
 }
 
 const NO_GUARD = new Guard(undefined, undefined);
@@ -171,9 +174,16 @@ async function runTool(
   const { client, guard, jenkins } = callerOf(deps, ctx);
   const logger = deps.logger.child({ tool: tool.name, client });
   const audit: AuditNote = {};
-  const finish = (outcome: AuditEntry["outcome"], message: string) => {
-    const durationMs = Math.round(performance.now() - started);
+  const finish = (outcome: AuditEntry["outcome"], message: string, error?: unknown) => {
+    const elapsed = performance.now() - started;
+    const durationMs = Math.round(elapsed);
     logger.info({ ms: durationMs, outcome }, "tool call");
+    deps.telemetry?.toolCall({
+      tool: tool.name,
+      outcome,
+      seconds: elapsed / 1000,
+      refusal: refusalOf(error),
+    });
     guard.audit?.record({
       client,
       tool: tool.name,
@@ -249,10 +259,16 @@ async function runTool(
     finish(
       outcomeOf(error),
       `${error instanceof PolicyDenied ? "was refused" : "failed"} ${tool.name}${audit.job ? ` on ${audit.job}` : ""}: ${message}`,
+      error,
     );
     if (!isExpected(error)) logger.error({ err: error }, "tool failed");
     return { content: [{ type: "text", text: message }], isError: true };
   }
+}
+
+function refusalOf(error: unknown): "policy" | "rateCap" | undefined {
+  if (error instanceof RateCapReached) return "rateCap";
+  return error instanceof PolicyDenied ? "policy" : undefined;
 }
 
 function outcomeOf(error: unknown): AuditEntry["outcome"] {

@@ -1,10 +1,11 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
 import type { Build } from "../../simulator/world.js";
 import type { JenkinsAuth } from "../../src/config.js";
 import { onBehalfOf, RequestBudget } from "../../src/jenkins/budget.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { JenkinsError } from "../../src/jenkins/errors.js";
+import { JenkinsError, retryAfterMs } from "../../src/jenkins/errors.js";
 import { ControllerTraffic, type TrafficOptions } from "../../src/jenkins/traffic.js";
 
 const { admin, reader } = SIMULATOR_USERS;
@@ -148,6 +149,24 @@ describe("identical reads", () => {
 });
 
 describe("Retry-After", () => {
+  it("reads delay-seconds and HTTP dates, and nothing else", () => {
+    const now = Date.UTC(2026, 0, 1);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: -1e6, max: 1e6 }),
+        (seconds, offset) => {
+          expect(retryAfterMs(` ${seconds} `, now)).toBe(seconds * 1000);
+          const date = new Date(now + offset * 1000).toUTCString();
+          expect(retryAfterMs(date, now)).toBe(Math.max(0, offset * 1000));
+        },
+      ),
+    );
+    for (const unreadable of [undefined, "", "soon", "-5", "1.5"]) {
+      expect(retryAfterMs(unreadable, now)).toBeUndefined();
+    }
+  });
+
   it("a read told to wait a moment (429) waits and succeeds", async () => {
     const jenkins = clientFor(traffic({ sharing: false }));
     sim.injectFault({ match: { path: "/job/hello/api/json" }, kind: "html429", retryAfter: "0", times: 1 });

@@ -4,6 +4,7 @@ import type { AuthInfo } from "@modelcontextprotocol/server";
 import { ConfigError, type HttpConfig, isLoopbackHost } from "../../config.js";
 import type { Logger } from "../../logger.js";
 import { buildServer, type ServerDependencies } from "../../server.js";
+import type { Telemetry } from "../../telemetry.js";
 import { methodNotAllowed, preflight, refuse, sendJson, unauthorized } from "./answers.js";
 import { TokenAuthenticator } from "./auth.js";
 import { readBody } from "./body.js";
@@ -15,6 +16,7 @@ import { cors, type Exchange, logAccess, openExchange } from "./exchange.js";
 import { RequestGuards } from "./guards.js";
 import { InflightRequests } from "./inflight.js";
 import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonrpc.js";
+import type { PrometheusMetrics } from "./metrics.js";
 import { ReadinessProbe } from "./readiness.js";
 
 export const MCP_PATH = "/mcp";
@@ -31,6 +33,8 @@ export class HttpFront {
   private readonly endpoint: McpEndpoint;
   private readonly readiness: ReadinessProbe;
   private readonly inflight = new InflightRequests();
+  private readonly telemetry: Telemetry | undefined;
+  private metrics: PrometheusMetrics | undefined;
   private draining: Promise<void> | undefined;
 
   constructor(
@@ -44,12 +48,17 @@ export class HttpFront {
     const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
     this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
     this.readiness = new ReadinessProbe(deps.jenkins);
+    this.telemetry = deps.telemetry;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   /** Binds the port; resolves with the MCP endpoint's URL. */
   async listen(): Promise<string> {
     const { host, port } = this.config;
+    if (this.telemetry) {
+      const { PrometheusMetrics } = await import("./metrics.js");
+      this.metrics = new PrometheusMetrics(this.telemetry, () => this.endpoint.sessionCount);
+    }
     await new Promise<void>((resolve, reject) => {
       const fail = (error: NodeJS.ErrnoException) =>
         reject(
@@ -129,6 +138,7 @@ export class HttpFront {
     const probe = req.method === "GET" || req.method === "HEAD";
     if (path === "/healthz" && probe) return sendJson(exchange, 200, { status: "ok" });
     if (path === "/readyz" && probe) return this.ready(exchange);
+    if (path === "/metrics" && probe && this.metrics) return this.scrape(exchange, this.metrics);
     if (path !== MCP_PATH) return refuse(exchange, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
     return this.mcp(exchange);
   }
@@ -139,6 +149,14 @@ export class HttpFront {
       return sendJson(exchange, 200, { status: "ready", jenkinsVersion: readiness.jenkinsVersion });
     }
     return sendJson(exchange, 503, { status: "unavailable", reason: readiness.reason });
+  }
+
+  /** Like the probes, served without a token: it holds counts only, never a name (see metrics.ts). */
+  private async scrape(exchange: Exchange, metrics: PrometheusMetrics): Promise<void> {
+    const { res } = exchange;
+    const text = await metrics.text();
+    res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
+    res.end(text);
   }
 
   private async mcp(exchange: Exchange): Promise<void> {
