@@ -5,8 +5,9 @@ import type { Build } from "../../simulator/world.js";
 import type { JenkinsAuth } from "../../src/config.js";
 import { onBehalfOf, RequestBudget } from "../../src/jenkins/budget.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { JenkinsError, retryAfterMs } from "../../src/jenkins/errors.js";
+import { retryAfterMs } from "../../src/jenkins/errors.js";
 import { ControllerTraffic, type TrafficOptions } from "../../src/jenkins/traffic.js";
+import { failure } from "./failure.js";
 
 const { admin, reader } = SIMULATOR_USERS;
 const asUser = (user: typeof admin | typeof reader): JenkinsAuth => ({
@@ -38,15 +39,6 @@ function traffic(options: TrafficOptions = {}): ControllerTraffic {
 /** GETs that reached the simulator for a path ending so. */
 function reads(suffix: string): number {
   return sim.requests.filter((request) => request.method === "GET" && request.path.endsWith(suffix)).length;
-}
-
-async function failure(promise: Promise<unknown>): Promise<JenkinsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(JenkinsError);
-  return error as JenkinsError;
 }
 
 beforeAll(async () => {
