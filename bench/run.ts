@@ -14,6 +14,7 @@ import type { BenchContext, Scenario } from "./lib/context.js";
 import { CLI, overrideServerEnv, ROOT, SimulatorProcess, useCli } from "./lib/processes.js";
 import { waitForQuiet } from "./lib/quiet.js";
 import { machine, passes, type Row, table, withRatio, writeResults } from "./lib/report.js";
+import { coalescing } from "./scenarios/coalescing.js";
 import { coldStart } from "./scenarios/cold-start.js";
 import { contextCost } from "./scenarios/context.js";
 import { diagnosis } from "./scenarios/diagnosis.js";
@@ -31,6 +32,7 @@ const SCENARIOS: readonly Scenario[] = [
   diagnosis,
   largeFolder,
   throughput,
+  coalescing,
   memory,
   coldStart,
   contextCost,

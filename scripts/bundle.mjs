@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the MCP bundle (.mcpb) for one-click install in Claude Desktop: the npm package's files,
-// its production dependencies and manifest.json, zipped by the mcpb CLI. The bundle holds what
+// Builds the MCP bundle (.mcpb) for one-click install in Claude Desktop: the npm package's files
+// (self-contained: dist/ bundles every runtime package) and manifest.json, zipped by the mcpb CLI. The bundle holds what
 // `npm pack` ships, so it runs exactly what npx users run.
 //
 // Usage: npm run bundle                      (builds dist/ first)
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { installProductionDependencies, packProject } from "./package-install.mjs";
+import { packProject } from "./package-install.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -33,7 +33,6 @@ function main() {
     execFileSync("tar", ["-xzf", tarball, "-C", work]);
     const stage = join(work, "package");
     copyFileSync(join(ROOT, "manifest.json"), join(stage, "manifest.json"));
-    installProductionDependencies(ROOT, stage);
     mkdirSync(dirname(out), { recursive: true });
     execFileSync(process.execPath, [mcpbCli(), "pack", stage, out], { stdio: "inherit" });
   } finally {

@@ -9,4 +9,3 @@ export interface PackedProject {
 
 export function packProject(root: string, destination: string): PackedProject;
 export function installTarball(root: string, tarball: string, dir: string): void;
-export function installProductionDependencies(root: string, dir: string): void;

@@ -52,12 +52,6 @@ export function installTarball(root, tarball, dir) {
   writeInstall(root, dir, manifest, { [`node_modules/${pkg.name}`]: self });
 }
 
-/** Installs the production dependencies of the unpacked package in `dir`, dropping its development fields. */
-export function installProductionDependencies(root, dir) {
-  const { devDependencies, scripts, ...manifest } = readJson(join(dir, "package.json"));
-  writeInstall(root, dir, manifest, {});
-}
-
 /** What a lockfile records of a package; development fields are dropped so `npm ci` checks only these. */
 function publishedFields(pkg) {
   const { version, license, bin, engines, dependencies } = pkg;

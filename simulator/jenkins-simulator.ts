@@ -72,6 +72,8 @@ export type FaultKind =
   | "html500"
   | "html502"
   | "html503"
+  /** A rate limiter in Jenkins or its proxy sheds load (429 Too Many Requests); see `retryAfter`. */
+  | "html429"
   /** A proxy in front of Jenkins gave up waiting (nginx's proxy_read_timeout): Jenkins may go on. */
   | "html504"
   | "delay"
@@ -89,6 +91,8 @@ export interface Fault {
   times?: number;
   /** Process the request first (e.g. really queue the build), then misbehave. */
   afterHandling?: boolean;
+  /** The Retry-After header of an html429 or html503 answer: seconds ("5") or an HTTP date. */
+  retryAfter?: string;
 }
 
 const TICK_MS = 10;
@@ -237,13 +241,13 @@ export class JenkinsSimulator {
     const fault = this.takeFault(method, url.pathname);
     if (fault && !fault.afterHandling) {
       if (fault.kind === "delay") await this.sleep(fault.delayMs ?? 1000);
-      else return this.misbehave(fault.kind, req, res, record, url);
+      else return this.misbehave(fault.kind, req, res, record, url, fault.retryAfter);
     }
     if (!this.world.options.manualClock) this.world.tick();
     const response = this.respond(req, url, method, body);
     if (fault?.afterHandling) {
       if (fault.kind === "delay") await this.sleep(fault.delayMs ?? 1000);
-      else return this.misbehave(fault.kind, req, res, record, url);
+      else return this.misbehave(fault.kind, req, res, record, url, fault.retryAfter);
     }
     await send(res, response, record, method === "HEAD");
   }
@@ -255,7 +259,10 @@ export class JenkinsSimulator {
     res: ServerResponse,
     record: RecordedRequest,
     url: URL,
+    retryAfterHeader: string | undefined,
   ): Promise<void> {
+    const retryAfter: Record<string, string> =
+      retryAfterHeader === undefined ? {} : { "Retry-After": retryAfterHeader };
     switch (kind) {
       case "reset":
         req.socket.destroy();
@@ -272,7 +279,9 @@ export class JenkinsSimulator {
       case "html502":
         return send(res, proxyPage(502, "Bad Gateway"), record, false);
       case "html503":
-        return send(res, proxyPage(503, "Service Temporarily Unavailable"), record, false);
+        return send(res, proxyPage(503, "Service Temporarily Unavailable", retryAfter), record, false);
+      case "html429":
+        return send(res, proxyPage(429, "Too Many Requests", retryAfter), record, false);
       case "html504":
         return send(res, proxyPage(504, "Gateway Time-out"), record, false);
       case "sso-redirect": {

@@ -236,9 +236,9 @@ export function jettyError(status: number, message: string, uri: string): SimRes
 }
 
 /** What a reverse proxy answers itself: no Jenkins behind that path, or a failing upstream. */
-export function proxyPage(status: number, reason: string): SimResponse {
+export function proxyPage(status: number, reason: string, headers: Record<string, string> = {}): SimResponse {
   const body = `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-  return { status, headers: { "Content-Type": "text/html", Server: "nginx" }, body };
+  return { status, headers: { "Content-Type": "text/html", Server: "nginx", ...headers }, body };
 }
 
 /** Any web server that is not Jenkins. */

@@ -2,9 +2,12 @@ import { setFlagsFromString } from "node:v8";
 import type { DestinationStream } from "pino";
 import type { Config } from "./config.js";
 import { createGuardrails } from "./guard/setup.js";
+import { RequestBudget } from "./jenkins/budget.js";
 import { HttpJenkinsClient } from "./jenkins/client.js";
+import { ControllerTraffic, type HttpObserver } from "./jenkins/traffic.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { ServerDependencies } from "./server.js";
+import { Telemetry } from "./telemetry.js";
 import { allTools } from "./tools/index.js";
 import { selectTools } from "./tools/inventory.js";
 import { currentRequestId, requestScopedLogger } from "./transports/http/context.js";
@@ -42,9 +45,22 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   }
   // Over HTTP, Jenkins request lines carry the id of the MCP request that caused them.
   const exchangeLogger = config.transport === "http" ? requestScopedLogger(logger) : logger;
-  const observer = { onExchange: (event: object) => exchangeLogger.debug(event, "jenkins request") };
-  const jenkins = new HttpJenkinsClient(config.jenkins, observer);
-  const guardrails = createGuardrails(config, jenkins, options.env ?? {}, observer);
+  const budget = new RequestBudget(config.traffic.maxConcurrent, config.traffic.maxWaiting);
+  const telemetry = new Telemetry(budget);
+  const observer: HttpObserver = {
+    onExchange(event) {
+      exchangeLogger.debug(event, "jenkins request");
+      telemetry.jenkinsExchange(event);
+    },
+    onShared: () => telemetry.readShared(),
+  };
+  const traffic = new ControllerTraffic({
+    observer,
+    budget,
+    sharing: config.traffic.shareReads && { freshMs: config.traffic.reuseMs },
+  });
+  const jenkins = new HttpJenkinsClient(config.jenkins, traffic);
+  const guardrails = createGuardrails(config, jenkins, options.env ?? {}, traffic);
   return {
     config,
     logger,
@@ -55,6 +71,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       guard: guardrails.guard,
       jenkinsFor: guardrails.jenkinsFor,
       requestId: currentRequestId,
+      telemetry,
     },
     async close() {
       await guardrails.close();

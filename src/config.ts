@@ -29,6 +29,16 @@ export interface JenkinsConfig {
   proxy: ProxyConfig;
 }
 
+/** How this server spares the Jenkins controller (src/jenkins/budget.ts, sharing.ts). */
+interface TrafficConfig {
+  /** Identical reads under way at once are sent once; off only to measure or to rule it out. */
+  shareReads: boolean;
+  maxConcurrent: number;
+  maxWaiting: number;
+  /** How long a reusable read's answer serves identical reads; 0: only reads under way are shared. */
+  reuseMs: number;
+}
+
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 type TransportKind = "stdio" | "http";
@@ -98,6 +108,7 @@ interface GuardConfig {
 
 export interface Config {
   jenkins: JenkinsConfig;
+  traffic: TrafficConfig;
   logLevel: LogLevel;
   logFile?: string;
   transport: TransportKind;
@@ -292,6 +303,26 @@ const SETTINGS_TABLE = {
             .max(600_000, `${name} must be at most 600000 (10 minutes)`)
             .default(30_000),
         help: "Timeout of each Jenkins request (100 to 600000)",
+      },
+      {
+        env: "JENKINS_MAX_CONCURRENT",
+        schema: (name) => wholeNumber(name, 1, 1000).default(16),
+        help: "Jenkins requests under way at once, all clients and identities together; more wait their turn, client by client",
+      },
+      {
+        env: "JENKINS_MAX_WAITING",
+        schema: (name) => wholeNumber(name, 0, 100_000).default(200),
+        help: 'Jenkins requests that may wait for their turn; beyond, a call fails at once with "Jenkins is busy … retry in about N s"',
+      },
+      {
+        env: "JENKINS_SHARE_READS",
+        schema: (name) => booleanSetting(name).default(true),
+        help: "Send identical Jenkins reads under way at the same time once and share the answer, per Jenkins identity (`false`: each call sends its own)",
+      },
+      {
+        env: "JENKINS_READ_REUSE_MS",
+        schema: (name) => wholeNumber(name, 0, 60_000).default(2000),
+        help: "How long a read of a job, a folder or a finished build answers identical reads of the same identity (0: never). Running builds and logs are always read afresh; any write clears it",
       },
       {
         env: "JENKINS_CA_FILE",
@@ -604,6 +635,12 @@ export function loadConfig(env: Env): Config {
       ...(caFile ? { caFile } : {}),
       tlsInsecure: raw.JENKINS_TLS_INSECURE,
       proxy: dropUndefined({ httpProxy: raw.HTTP_PROXY, httpsProxy: raw.HTTPS_PROXY, noProxy: raw.NO_PROXY }),
+    },
+    traffic: {
+      shareReads: raw.JENKINS_SHARE_READS,
+      maxConcurrent: raw.JENKINS_MAX_CONCURRENT,
+      maxWaiting: raw.JENKINS_MAX_WAITING,
+      reuseMs: raw.JENKINS_READ_REUSE_MS,
     },
     logLevel: raw.LOG_LEVEL,
     ...(raw.LOG_FILE ? { logFile: raw.LOG_FILE } : {}),

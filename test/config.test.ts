@@ -74,6 +74,33 @@ describe("loadConfig", () => {
     expect(config.jenkins.auth).toEqual({ kind: "anonymous" });
   });
 
+  it("reads how Jenkins is spared: the request budget and the reuse of reads", () => {
+    expect(loadConfig(base).traffic).toEqual({
+      shareReads: true,
+      maxConcurrent: 16,
+      maxWaiting: 200,
+      reuseMs: 2000,
+    });
+    const set = {
+      JENKINS_SHARE_READS: "false",
+      JENKINS_MAX_CONCURRENT: "4",
+      JENKINS_MAX_WAITING: "0",
+      JENKINS_READ_REUSE_MS: "0",
+    };
+    expect(loadConfig({ ...base, ...set }).traffic).toEqual({
+      shareReads: false,
+      maxConcurrent: 4,
+      maxWaiting: 0,
+      reuseMs: 0,
+    });
+    expect(() => loadConfig({ ...base, JENKINS_MAX_CONCURRENT: "0" })).toThrowError(
+      /JENKINS_MAX_CONCURRENT must be at least 1/,
+    );
+    expect(() => loadConfig({ ...base, JENKINS_READ_REUSE_MS: "soon" })).toThrowError(
+      /JENKINS_READ_REUSE_MS must be a number/,
+    );
+  });
+
   it("honours proxies in either case", () => {
     const config = loadConfig({ ...base, https_proxy: "http://proxy:3128", NO_PROXY: "localhost" });
     expect(config.jenkins.proxy).toEqual({ httpsProxy: "http://proxy:3128/", noProxy: "localhost" });

@@ -91,6 +91,9 @@ export function serverEnv(jenkinsUrl: string, extra: Record<string, string> = {}
     JENKINS_URL: jenkinsUrl,
     JENKINS_USER: SIMULATOR_USERS.admin.id,
     JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+    // Each call is measured with its own Jenkins request against that request sent directly; kept
+    // answers (JENKINS_READ_REUSE_MS) would measure a cache. Sharing reads under way stays on.
+    JENKINS_READ_REUSE_MS: "0",
     ...extra,
     ...envOverrides,
   };

@@ -113,7 +113,7 @@ async function load(
 }
 
 /** `clients` loops calling `call` back to back; counts the calls finished in the measured window. */
-async function drive(
+export async function drive(
   clients: number,
   warmup: number,
   seconds: number,

@@ -22,6 +22,11 @@ export class PolicyDenied extends Error {
   }
 }
 
+/** A rule's trigger rate cap was reached: a refusal that passes once the minute moves on. */
+export class RateCapReached extends PolicyDenied {
+  override name = "RateCapReached";
+}
+
 /** The person said no (or closed the question): nothing was sent. */
 export class ConfirmationDeclined extends Error {
   override name = "ConfirmationDeclined";
@@ -80,7 +85,7 @@ export class Guard {
       const { name } = request.client;
       const taken = this.limiter.take(`${name}\u0000${decision.rule}`, decision.triggersPerMinute);
       if (taken !== true) {
-        throw new PolicyDenied(
+        throw new RateCapReached(
           `Refused by policy: rule "${decision.rule}" allows ${name} ${decision.triggersPerMinute} triggers a minute; try again in ${taken} s.`,
           decision.rule,
         );

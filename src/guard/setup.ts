@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Config, ConfigError } from "../config.js";
 import { HttpJenkinsClient } from "../jenkins/client.js";
-import type { HttpObserver } from "../jenkins/http.js";
+import type { ControllerTraffic } from "../jenkins/traffic.js";
 import { type AuditTrail, fileAuditTrail } from "./audit.js";
 import { Guard } from "./guard.js";
 import { type Identity, namesOf } from "./identity.js";
@@ -25,7 +25,7 @@ export function createGuardrails(
   config: Config,
   shared: HttpJenkinsClient,
   env: Record<string, string | undefined>,
-  observer?: HttpObserver,
+  traffic?: ControllerTraffic,
 ): Guardrails {
   const policy = config.guard.policyFile ? loadPolicy(config.guard.policyFile) : undefined;
   const audit: AuditTrail | undefined = config.guard.auditLog
@@ -35,7 +35,7 @@ export function createGuardrails(
   for (const { client, actAs } of policy?.clientsWithIdentity() ?? []) {
     if (identities.has(client)) continue;
     const auth = { kind: "apiToken" as const, user: actAs.user, token: identityToken(client, actAs, env) };
-    identities.set(client, new HttpJenkinsClient({ ...config.jenkins, auth }, observer));
+    identities.set(client, new HttpJenkinsClient({ ...config.jenkins, auth }, traffic));
   }
   return {
     guard: new Guard(policy, audit),

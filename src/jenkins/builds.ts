@@ -204,8 +204,14 @@ function readBuild<Raw>(
     query: { tree },
     action: `reading build ${describeBuild(path, build)}`,
     notFound: buildNotFound(path, build),
+    // A finished build's answer no longer changes; a permalink may move to another build.
+    reusable: typeof build === "number" && isFinished,
     signal,
   });
+}
+
+function isFinished(answer: unknown): boolean {
+  return (answer as { building?: unknown } | null)?.building === false;
 }
 
 function actionsOf(raw: RawBuildSummary) {

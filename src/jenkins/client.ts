@@ -26,7 +26,7 @@ import {
   type ChangeHistory,
 } from "./changes.js";
 import { FlowReader, type PipelineGraph, type StepLogRequest, scanStepLog, stepLogPage } from "./flow.js";
-import { type HttpObserver, JenkinsHttp } from "./http.js";
+import { JenkinsHttp } from "./http.js";
 import { copyJob, createJob, getJob, type Job, type JobPage, jobTree, listJobs } from "./jobs.js";
 import {
   type BuildLogRequest,
@@ -43,6 +43,7 @@ import { answerInput, type InputAnswer, type PendingInput, pendingInputs } from 
 import { cancelQueueItem, getQueueItem, listQueue, type QueueItem } from "./queue.js";
 import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
 import { type TestReport, testReport } from "./tests.js";
+import type { ControllerTraffic } from "./traffic.js";
 import { type JobTree, TreeCache } from "./tree.js";
 
 /** One method per Jenkins operation the tools need; tools never see HTTP. */
@@ -141,8 +142,9 @@ export class HttpJenkinsClient implements JenkinsClient {
   private readonly canonicalNames = new CanonicalNameCache();
   private readonly trees = new TreeCache();
 
-  constructor(config: JenkinsConfig, observer?: HttpObserver) {
-    this.http = new JenkinsHttp(config, observer);
+  /** `traffic` is shared by every identity that talks to this Jenkins (see ControllerTraffic). */
+  constructor(config: JenkinsConfig, traffic?: ControllerTraffic) {
+    this.http = new JenkinsHttp(config, traffic);
     this.logs = new LogReader(this.http);
     this.flow = new FlowReader(this.http);
   }

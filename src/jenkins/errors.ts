@@ -10,6 +10,8 @@ export type JenkinsErrorKind =
   | "notFound"
   | "rejected"
   | "serverError"
+  /** Jenkins, its proxy or this server's request budget asks to come back later. */
+  | "busy"
   | "ssoRedirect"
   | "redirect"
   | "notJenkins"
@@ -37,15 +39,18 @@ export class JenkinsError extends Error {
   readonly status: number | undefined;
   /** Undefined when the message says all there is to say. */
   readonly subject: ErrorSubject | undefined;
+  /** How long to wait before trying again, when Jenkins (Retry-After) or the budget said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly kind: JenkinsErrorKind,
     message: string,
-    details: { status?: number; subject?: ErrorSubject } = {},
+    details: { status?: number; subject?: ErrorSubject; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.status = details.status;
     this.subject = details.subject;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -137,6 +142,10 @@ export function errorFromResponse(failure: HttpFailure, context: RequestContext)
     );
   }
   if (status === 403) return forbidden(failure, context);
+  const retryAfter = retryAfterMs(header(headers, "retry-after"));
+  if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+    return overloaded(status, retryAfter, context);
+  }
   if (status === 404) {
     return new JenkinsError(
       "notFound",
@@ -159,6 +168,34 @@ export function errorFromResponse(failure: HttpFailure, context: RequestContext)
     "rejected",
     `Jenkins refused ${context.action} (${status})${reason ? `: ${reason}` : ""}.`,
     { status },
+  );
+}
+
+/**
+ * Retry-After in milliseconds from now: delay-seconds or an HTTP date (RFC 9110 10.2.3); undefined
+ * when absent or unreadable.
+ */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Each of RFC 9110's date forms starts with the day's name; Date.parse alone takes "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** 429, or 503 with Retry-After: Jenkins or a proxy in front of it sheds load and says when to return. */
+function overloaded(status: number, waitMs: number | undefined, context: RequestContext): JenkinsError {
+  const seconds = waitMs === undefined ? undefined : Math.max(1, Math.ceil(waitMs / 1000));
+  const when = seconds === undefined ? "shortly" : `in about ${seconds} s`;
+  const next = context.mutating
+    ? `check in Jenkins whether it took effect before trying again ${when}`
+    : `retry ${when}`;
+  return new JenkinsError(
+    "busy",
+    `Jenkins (or a proxy in front of it) is overloaded and refused ${context.action} (${status}); ${next}.`,
+    { status, ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }) },
   );
 }
 

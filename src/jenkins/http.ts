@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { JenkinsAuth, JenkinsConfig } from "../config.js";
+import type { Release } from "./budget.js";
 import { errorFromNetwork, errorFromResponse, JenkinsError, type RequestContext } from "./errors.js";
+import type { ReadSharing, SharedAnswer } from "./sharing.js";
+import { ControllerTraffic, endpointKind, type Method } from "./traffic.js";
 
-type Method = "GET" | "HEAD" | "POST";
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface JenkinsRequest extends RequestContext {
@@ -19,6 +21,12 @@ export interface JenkinsRequest extends RequestContext {
   accept?: readonly number[];
   /** Require the `X-Jenkins` header (present on Jenkins' own pages and API answers, not on raw text). */
   requireJenkinsHeader?: boolean;
+  /**
+   * Whether this read's JSON answer may serve identical reads for a few seconds (JENKINS_READ_REUSE_MS):
+   * true for answers that change rarely and harmlessly (a job, a folder listing), a test of the answer
+   * for those that stop changing (a finished build). Never for what must be fresh (a running build).
+   */
+  reusable?: boolean | ((answer: unknown) => boolean);
 }
 
 export interface JenkinsResponse {
@@ -27,14 +35,11 @@ export interface JenkinsResponse {
   body: Dispatcher.ResponseData["body"];
 }
 
-export interface HttpObserver {
-  /** Called once per HTTP exchange (retries and crumb fetches included), for logs and metrics. */
-  onExchange?(event: { method: Method; path: string; status?: number; ms: number; attempt: number }): void;
-}
-
-const RETRY_STATUSES = new Set([502, 503, 504]);
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const RETRY_CODES = new Set(["ECONNRESET", "UND_ERR_SOCKET", "EPIPE", "ECONNABORTED", "UND_ERR_CLOSED"]);
 const MAX_ATTEMPTS = 3;
+/** A read asked to come back later (429/503 with Retry-After) waits at most this long, then fails. */
+const MAX_RETRY_AFTER_WAIT_MS = 10_000;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const SSO_HINT = /login|sso|saml|oauth|openid|auth|signin|cas\b/i;
 
@@ -45,8 +50,10 @@ interface Crumb {
 }
 
 /**
- * HTTP to one Jenkins: a keep-alive pool, Basic auth, CSRF crumbs for password logins, bounded
- * retries for reads only, and every failure turned into a JenkinsError. Knows nothing of MCP.
+ * HTTP to one Jenkins as one identity: a keep-alive pool, Basic auth, CSRF crumbs for password
+ * logins, bounded retries for reads only (after Retry-After when Jenkins asks), identical reads
+ * shared, every request within the controller's budget, and every failure turned into a
+ * JenkinsError. Knows nothing of MCP.
  */
 export class JenkinsHttp {
   readonly baseUrl: URL;
@@ -56,13 +63,15 @@ export class JenkinsHttp {
     | undefined;
   private readonly authorization: string | undefined;
   private crumb: Promise<Crumb | undefined> | undefined;
+  private readonly sharing: ReadSharing | undefined;
 
   constructor(
     private readonly config: JenkinsConfig,
-    private readonly observer: HttpObserver = {},
+    private readonly traffic: ControllerTraffic = new ControllerTraffic(),
   ) {
     this.baseUrl = new URL(config.url);
     this.authorization = basicAuthorization(config.auth);
+    this.sharing = traffic.sharingForIdentity();
   }
 
   get timeoutMs(): number {
@@ -89,6 +98,15 @@ export class JenkinsHttp {
   async send(req: JenkinsRequest): Promise<JenkinsResponse> {
     const method = req.method ?? "GET";
     if (method !== "POST") return this.withRetries(req);
+    try {
+      return await this.post(req);
+    } finally {
+      this.traffic.wrote();
+    }
+  }
+
+  /** Sent once: a POST is never retried (it may have started a build), but for a refused crumb. */
+  private async post(req: JenkinsRequest): Promise<JenkinsResponse> {
     const crumb = await this.crumbFor(req);
     try {
       return await this.exchange(req, 1, crumb);
@@ -101,8 +119,7 @@ export class JenkinsHttp {
   }
 
   async json<T>(req: JenkinsRequest): Promise<T> {
-    const response = await this.send({ requireJenkinsHeader: true, ...req });
-    const text = await response.body.text();
+    const text = await this.wholeText({ requireJenkinsHeader: true, ...req });
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -113,17 +130,34 @@ export class JenkinsHttp {
     }
   }
 
+  /**
+   * The body of a GET read whole, shared with identical reads (same URL and query, headers and
+   * purpose, of this identity) under way or kept fresh. Streams (logs, artifacts) never come here.
+   */
+  private wholeText(req: JenkinsRequest): Promise<string> {
+    const read = async (signal: AbortSignal | undefined): Promise<SharedAnswer> => {
+      const text = await (await this.send({ ...req, signal })).body.text();
+      return { text, reusable: isReusable(req.reusable, text) };
+    };
+    if (!this.sharing || (req.method ?? "GET") !== "GET") return read(req.signal).then(({ text }) => text);
+    return this.sharing.read(shareKey(this.url(req.path, req.query), req), req.signal, req.action, read);
+  }
+
   private async withRetries(req: JenkinsRequest): Promise<JenkinsResponse> {
     for (let attempt = 1; ; attempt++) {
+      let wait: number;
       try {
         return await this.exchange(req, attempt, undefined);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error) || req.signal?.aborted) throw error;
+        // Asked to come back later: wait as asked when it is short, else say how long to wait.
+        const asked = (error as JenkinsError).retryAfterMs;
+        if (asked !== undefined && asked > Math.min(MAX_RETRY_AFTER_WAIT_MS, this.config.timeoutMs))
+          throw error;
+        // Else exponential backoff with full jitter: 0-200 ms, then 0-400 ms.
+        wait = asked ?? Math.random() * 200 * 2 ** (attempt - 1);
       }
-      // Exponential backoff with full jitter: 0-200 ms, then 0-400 ms.
-      await sleep(Math.random() * 200 * 2 ** (attempt - 1), undefined, {
-        signal: req.signal ?? undefined,
-      }).catch(() => undefined);
+      await sleep(wait, undefined, { signal: req.signal ?? undefined }).catch(() => undefined);
     }
   }
 
@@ -134,6 +168,8 @@ export class JenkinsHttp {
   ): Promise<JenkinsResponse> {
     const method = req.method ?? "GET";
     const url = this.url(req.path, req.query);
+    const kind = endpointKind(method, req.path);
+    const release = await this.traffic.budget?.take(req.action, req.signal);
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
@@ -149,15 +185,24 @@ export class JenkinsHttp {
         bodyTimeout: this.config.timeoutMs,
       });
     } catch (error) {
-      this.observer.onExchange?.({ method, path: url.pathname, ms: performance.now() - started, attempt });
+      release?.();
+      this.traffic.observer.onExchange?.({
+        method,
+        path: url.pathname,
+        kind,
+        ms: performance.now() - started,
+        attempt,
+      });
       // The caller gave up (the MCP request was cancelled): not a network fault to report or retry.
       if (req.signal?.aborted)
         throw new JenkinsError("cancelled", `The request was cancelled while ${req.action}.`);
       throw markRetryable(errorFromNetwork(error, url, req, this.config.timeoutMs), isResetError(error));
     }
-    this.observer.onExchange?.({
+    if (release) holdUntilRead(response.body, release);
+    this.traffic.observer.onExchange?.({
       method,
       path: url.pathname,
+      kind,
       status: response.statusCode,
       ms: performance.now() - started,
       attempt,
@@ -256,7 +301,7 @@ export class JenkinsHttp {
   }
 }
 
-/** Errors after which a read may be sent again: connection resets and 502/503/504. */
+/** Errors after which a read may be sent again: connection resets and 429/502/503/504. */
 const retryableErrors = new WeakSet<JenkinsError>();
 
 function markRetryable(error: JenkinsError, retryable: boolean): JenkinsError {
@@ -275,6 +320,34 @@ function isResetError(error: unknown): boolean {
     current = (current as Error & { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * The budget's slot is held while the body is read (Jenkins works until it is sent). Every caller
+ * reads, dumps or destroys the body; `end` comes before a read's promise resolves, so the caller's
+ * next request finds the slot free; `close` covers the rest.
+ */
+function holdUntilRead(body: Dispatcher.ResponseData["body"], release: Release): void {
+  body.once("end", release);
+  body.once("close", release);
+  body.once("error", release);
+}
+
+function isReusable(reusable: JenkinsRequest["reusable"], text: string): boolean {
+  if (typeof reusable !== "function") return reusable === true;
+  try {
+    return reusable(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+/** Everything that makes a read's answer, and the sentence its failure says (one identity's reads). */
+function shareKey(url: URL, req: JenkinsRequest): string {
+  const headers = Object.entries(req.headers ?? {})
+    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+    .sort();
+  return JSON.stringify([url.href, headers, req.requireJenkinsHeader, req.accept, req.action, req.notFound]);
 }
 
 function sessionCookie(setCookie: string | string[] | undefined): string {

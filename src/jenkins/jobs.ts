@@ -82,6 +82,7 @@ export async function getJob(http: JenkinsHttp, path: JobPath, signal?: AbortSig
       query: { tree: JOB_TREE },
       action: `reading job ${formatJobPath(path)}`,
       notFound: jobNotFound(path),
+      reusable: true,
       signal,
     }),
   );
@@ -165,6 +166,7 @@ async function readContainer(
     query: { tree: request.tree },
     action: request.action,
     notFound: folderNotFound(parent),
+    reusable: true,
     signal: request.signal,
   });
   if (parent && raw.jobs === undefined) {

@@ -8,9 +8,10 @@ import type {
 } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { AuditEntry } from "../guard/audit.js";
-import { ConfirmationDeclined, Guard, PolicyDenied } from "../guard/guard.js";
+import { ConfirmationDeclined, Guard, PolicyDenied, RateCapReached } from "../guard/guard.js";
 import { type Identity, identityFromAuth, namedClient } from "../guard/identity.js";
 import { type Action, STDIO_CLIENT } from "../guard/policy.js";
+import { onBehalfOf } from "../jenkins/budget.js";
 import type { Build } from "../jenkins/builds.js";
 import type { JenkinsClient } from "../jenkins/client.js";
 import { JenkinsError } from "../jenkins/errors.js";
@@ -18,6 +19,7 @@ import { isContainer, type JobType } from "../jenkins/items.js";
 import type { Job } from "../jenkins/jobs.js";
 import { formatJobPath, type JobPath } from "../jenkins/paths.js";
 import type { Logger } from "../logger.js";
+import type { Telemetry } from "../telemetry.js";
 import { listableFolder, permittedJob } from "./access.js";
 import { messageWithAdvice } from "./advice.js";
 import { confirmerFor, InputRequiredSignal } from "./confirm.js";
@@ -125,6 +127,8 @@ export interface RegistryDependencies {
   jenkinsFor?: (client: Identity) => JenkinsClient;
   /** The id of the HTTP request being served, to tie audit lines to access log lines. */
   requestId?: () => string | undefined;
+  /** Where each call is counted and timed (metrics). */
+  telemetry?: Telemetry;
 }
 
 const NO_GUARD = new Guard(undefined, undefined);
@@ -209,9 +213,16 @@ async function runTool(
   const client = identity.name;
   const logger = deps.logger.child({ tool: tool.name, client });
   const audit: AuditNote = {};
-  const finish = (outcome: AuditEntry["outcome"], message: string) => {
-    const durationMs = Math.round(performance.now() - started);
+  const finish = (outcome: AuditEntry["outcome"], message: string, error?: unknown) => {
+    const elapsed = performance.now() - started;
+    const durationMs = Math.round(elapsed);
     logger.info({ ms: durationMs, outcome }, "tool call");
+    deps.telemetry?.toolCall({
+      tool: tool.name,
+      outcome,
+      seconds: elapsed / 1000,
+      refusal: refusalOf(error),
+    });
     guard.audit?.record({
       client,
       tool: tool.name,
@@ -233,39 +244,42 @@ async function runTool(
     return path;
   };
   try {
-    const result = await tool.handler(input as z.output<z.ZodObject>, {
-      jenkins,
-      signal,
-      progress: progressReporter(ctx),
-      logger,
-      client,
-      audit,
-      offers: (name) => call.offered.has(name),
-      job,
-      folder: (name, field) => listableFolder(caller, name, field),
-      async readJob(name) {
-        const found = await jenkins.getJob(await job("read", name), signal);
-        audit.done = `read job ${found.fullName}`;
-        return found;
-      },
-      async readBuild(name, number) {
-        return jenkins.getBuild(await job("read", name), buildRef(number), signal);
-      },
-      async authorize(action, name, what) {
-        audit.job ??= name;
-        audit.rule = await guard.authorize(
-          { client: identity, action, job: name, what: what ?? `${action} ${name}` },
-          confirm,
-        );
-      },
-      check(action, name) {
-        audit.job ??= name ?? undefined;
-        guard.check(identity, action, name);
-      },
-      mayList: (item) => guard.mayList(identity, item.fullName, isContainer(item.type)),
-      mayRead: (name) => guard.mayRead(identity, name),
-      mask: (text) => guard.masker.mask(text),
-    });
+    // The call's Jenkins requests wait in this client's own line when Jenkins is busy.
+    const result = await onBehalfOf(client, () =>
+      tool.handler(input as z.output<z.ZodObject>, {
+        jenkins,
+        signal,
+        progress: progressReporter(ctx),
+        logger,
+        client,
+        audit,
+        offers: (name) => call.offered.has(name),
+        job,
+        folder: (name, field) => listableFolder(caller, name, field),
+        async readJob(name) {
+          const found = await jenkins.getJob(await job("read", name), signal);
+          audit.done = `read job ${found.fullName}`;
+          return found;
+        },
+        async readBuild(name, number) {
+          return jenkins.getBuild(await job("read", name), buildRef(number), signal);
+        },
+        async authorize(action, name, what) {
+          audit.job ??= name;
+          audit.rule = await guard.authorize(
+            { client: identity, action, job: name, what: what ?? `${action} ${name}` },
+            confirm,
+          );
+        },
+        check(action, name) {
+          audit.job ??= name ?? undefined;
+          guard.check(identity, action, name);
+        },
+        mayList: (item) => guard.mayList(identity, item.fullName, isContainer(item.type)),
+        mayRead: (name) => guard.mayRead(identity, name),
+        mask: (text) => guard.masker.mask(text),
+      }),
+    );
     finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);
     return {
       content: [
@@ -284,10 +298,16 @@ async function runTool(
     finish(
       outcomeOf(error),
       `${error instanceof PolicyDenied ? "was refused" : "failed"} ${tool.name}${audit.job ? ` on ${audit.job}` : ""}: ${message}`,
+      error,
     );
     if (!isExpected(error)) logger.error({ err: error }, "tool failed");
     return { content: [{ type: "text", text: message }], isError: true };
   }
+}
+
+function refusalOf(error: unknown): "policy" | "rateCap" | undefined {
+  if (error instanceof RateCapReached) return "rateCap";
+  return error instanceof PolicyDenied ? "policy" : undefined;
 }
 
 function outcomeOf(error: unknown): AuditEntry["outcome"] {

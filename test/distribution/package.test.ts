@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,12 +14,13 @@ import { listToolNames, packageJson, pathWithThisNode, ROOT, requireBuild, run, 
 let work: string;
 let packed: PackedProject;
 let bin: string;
+let app: string;
 
 beforeAll(() => {
   requireBuild();
   work = mkdtempSync(join(tmpdir(), "jenkins-mcp-pack-"));
   packed = packProject(ROOT, work);
-  const app = join(work, "app");
+  app = join(work, "app");
   mkdirSync(app);
   installTarball(ROOT, packed.tarball, app);
   bin = join(app, "node_modules", ".bin", process.platform === "win32" ? "jenkins-mcp.cmd" : "jenkins-mcp");
@@ -37,9 +38,48 @@ describe("the npm package", () => {
     expect(packed.files).toContain("dist/cli.js");
     const extra = packed.files.filter(
       (file) =>
-        !["package.json", "README.md", "LICENSE"].includes(file) && !/^dist\/[\w/.-]+\.js$/.test(file),
+        !["package.json", "README.md", "LICENSE", "dist/THIRD_PARTY_NOTICES.md"].includes(file) &&
+        !/^dist\/[\w/.-]+\.js$/.test(file),
     );
     expect(extra, "files outside dist/**/*.js").toEqual([]);
+  });
+
+  it("is one package: installing it fetches nothing else", () => {
+    const installed = readdirSync(join(app, "node_modules")).filter((name) => !name.startsWith("."));
+    expect(installed).toEqual([packageJson.name]);
+    const manifest = JSON.parse(
+      readFileSync(join(app, "node_modules", packageJson.name, "package.json"), "utf8"),
+    );
+    expect(manifest.dependencies ?? {}).toEqual({});
+  });
+
+  it("carries the licence of every package its bundle holds, as the source maps name them", () => {
+    const notices = readFileSync(
+      join(app, "node_modules", packageJson.name, "dist", "THIRD_PARTY_NOTICES.md"),
+      "utf8",
+    );
+    const bundled = new Set<string>();
+    for (const map of readdirSync(join(ROOT, "dist")).filter((file) => file.endsWith(".js.map"))) {
+      const { sources } = JSON.parse(readFileSync(join(ROOT, "dist", map), "utf8")) as { sources: string[] };
+      for (const source of sources) {
+        const dir = /^(?:\.\.\/)*(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1];
+        // A package's own maps may name its monorepo's internal sources (the SDK's core-internal),
+        // which ship inside that package, under its licence.
+        if (dir && existsSync(join(ROOT, dir, "package.json"))) bundled.add(dir);
+      }
+    }
+    expect(bundled).toContain("node_modules/@modelcontextprotocol/server");
+    expect(bundled).toContain("node_modules/undici");
+    for (const dir of bundled) {
+      const pkg = JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8"));
+      expect(notices, dir).toContain(`## ${pkg.name} ${pkg.version} (`);
+      const licence = readdirSync(join(ROOT, dir)).find((file) => /^licen[cs]e/i.test(file));
+      if (licence) {
+        expect(notices, dir).toContain(readFileSync(join(ROOT, dir, licence), "utf8").trim());
+      } else {
+        expect(notices, dir).toContain(`declares the licence ${pkg.license}`);
+      }
+    }
   });
 
   it("holds only Latin-1 text in its modules, which V8 keeps at one byte a character", () => {

@@ -15,8 +15,14 @@ let session: McpSession;
 
 beforeAll(async () => {
   sim = await JenkinsSimulator.start({ quietPeriodMs: 100, buildDurationMs: 200 });
+  // Reads are not kept fresh here: each test's faults and request counts must meet Jenkins (the
+  // reuse itself is tested in test/jenkins/traffic.test.ts).
   session = await connectStdio(
-    cliEnv(sim.url, { JENKINS_USER: admin.id, JENKINS_API_TOKEN: admin.apiToken }),
+    cliEnv(sim.url, {
+      JENKINS_USER: admin.id,
+      JENKINS_API_TOKEN: admin.apiToken,
+      JENKINS_READ_REUSE_MS: "0",
+    }),
   );
 });
 

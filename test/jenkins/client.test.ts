@@ -12,8 +12,9 @@ import { GrowingLog } from "../../simulator/logs.js";
 import { Build } from "../../simulator/world.js";
 import type { JenkinsAuth, JenkinsConfig } from "../../src/config.js";
 import { HttpJenkinsClient } from "../../src/jenkins/client.js";
-import { type ErrorSubject, JenkinsError, type JenkinsErrorKind } from "../../src/jenkins/errors.js";
+import type { ErrorSubject, JenkinsErrorKind } from "../../src/jenkins/errors.js";
 import { parseJobPath } from "../../src/jenkins/paths.js";
+import { failure } from "./failure.js";
 
 const { admin, reader } = SIMULATOR_USERS;
 const token = (user: typeof admin | typeof reader): JenkinsAuth => ({
@@ -24,15 +25,6 @@ const token = (user: typeof admin | typeof reader): JenkinsAuth => ({
 
 function clientFor(url: string, auth: JenkinsAuth = token(admin), extra: Partial<JenkinsConfig> = {}) {
   return new HttpJenkinsClient({ url, auth, timeoutMs: 5000, tlsInsecure: false, proxy: {}, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<JenkinsError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(JenkinsError);
-  return error as JenkinsError;
 }
 
 async function expectKind(promise: Promise<unknown>, kind: JenkinsErrorKind, message: RegExp): Promise<void> {

@@ -851,6 +851,17 @@ describe("JenkinsSimulator faults", () => {
     expect((await call(sim, "api/json")).status).toBe(200);
   });
 
+  it.each([
+    ["html429", 429, "7"],
+    ["html503", 503, "Wed, 21 Oct 2037 07:28:00 GMT"],
+  ] as const)("sheds load with an injected %s and its Retry-After", async (kind, status, retryAfter) => {
+    sim.injectFault({ match: { path: "/api/json" }, kind, retryAfter, times: 1 });
+    const failed = await call(sim, "api/json");
+    expect(failed.status).toBe(status);
+    expect(failed.headers.get("retry-after")).toBe(retryAfter);
+    expect((await call(sim, "api/json")).status).toBe(200);
+  });
+
   it("can look like an SSO proxy or like another web server", async () => {
     sim.injectFault({ match: { path: /api\/json$/ }, kind: "sso-redirect", times: 1 });
     const redirected = await call(sim, "api/json");

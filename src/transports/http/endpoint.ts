@@ -46,6 +46,11 @@ export class McpEndpoint {
     return this.handler.fetch(request, { authInfo, ...(parsedBody === undefined ? {} : { parsedBody }) });
   }
 
+  /** Open 2025 sessions. */
+  get sessionCount(): number {
+    return this.sessions?.size ?? 0;
+  }
+
   /** First step of shutdown: end the streams that would otherwise never finish. */
   closeStreams(): void {
     this.sessions?.closeStreams();

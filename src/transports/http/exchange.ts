@@ -41,7 +41,7 @@ export function cors(exchange: Exchange): Record<string, string> {
 export function logAccess(logger: Logger, exchange: Exchange, started: number): void {
   const { req, res, context } = exchange;
   const path = pathOf(req.url);
-  const probe = path === "/healthz" || path === "/readyz";
+  const probe = path === "/healthz" || path === "/readyz" || path === "/metrics";
   // Behind a reverse proxy `remote` is the proxy; the client's address is what the proxy says.
   const forwarded = req.headers["x-forwarded-for"];
   const line = {

@@ -5,6 +5,7 @@ import { ConfigError, type HttpConfig, isLoopbackHost } from "../../config.js";
 import { type Identity, namedClient } from "../../guard/identity.js";
 import type { Logger } from "../../logger.js";
 import { buildServer, type ServerDependencies } from "../../server.js";
+import type { Telemetry } from "../../telemetry.js";
 import { methodNotAllowed, preflight, refuse, sendJson, unauthorized } from "./answers.js";
 import { bearerToken, TokenAuthenticator } from "./auth.js";
 import { readBody } from "./body.js";
@@ -16,6 +17,7 @@ import { cors, type Exchange, logAccess, openExchange } from "./exchange.js";
 import { RequestGuards } from "./guards.js";
 import { InflightRequests } from "./inflight.js";
 import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonrpc.js";
+import type { PrometheusMetrics } from "./metrics.js";
 import type { OAuthGate } from "./oauth/gate.js";
 import { ReadinessProbe } from "./readiness.js";
 
@@ -36,6 +38,8 @@ export class HttpFront {
   private readonly inflight = new InflightRequests();
   /** Set as the port is bound (its default resource URI is the listener's URL), before any request. */
   private oauth: OAuthGate | undefined;
+  private readonly telemetry: Telemetry | undefined;
+  private metrics: PrometheusMetrics | undefined;
   private draining: Promise<void> | undefined;
 
   constructor(
@@ -49,6 +53,7 @@ export class HttpFront {
     const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
     this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
     this.readiness = new ReadinessProbe(deps.jenkins);
+    this.telemetry = deps.telemetry;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -57,6 +62,10 @@ export class HttpFront {
     const { host, port, oauth } = this.config;
     // Loaded only when configured: jose and the token checks stay out of every other start.
     const gate = oauth ? (await import("./oauth/gate.js")).OAuthGate : undefined;
+    if (this.telemetry) {
+      const { PrometheusMetrics } = await import("./metrics.js");
+      this.metrics = new PrometheusMetrics(this.telemetry, () => this.endpoint.sessionCount);
+    }
     await new Promise<void>((resolve, reject) => {
       const fail = (error: NodeJS.ErrnoException) =>
         reject(
@@ -148,6 +157,7 @@ export class HttpFront {
     if (path === "/healthz" && probe) return sendJson(exchange, 200, { status: "ok" });
     if (path === "/readyz" && probe) return this.ready(exchange);
     if (this.oauth?.servesMetadata(path)) return this.oauth.metadata(exchange);
+    if (path === "/metrics" && probe && this.metrics) return this.scrape(exchange, this.metrics);
     if (path !== MCP_PATH) return refuse(exchange, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
     return this.mcp(exchange);
   }
@@ -158,6 +168,14 @@ export class HttpFront {
       return sendJson(exchange, 200, { status: "ready", jenkinsVersion: readiness.jenkinsVersion });
     }
     return sendJson(exchange, 503, { status: "unavailable", reason: readiness.reason });
+  }
+
+  /** Like the probes, served without a token: it holds counts only, never a name (see metrics.ts). */
+  private async scrape(exchange: Exchange, metrics: PrometheusMetrics): Promise<void> {
+    const { res } = exchange;
+    const text = await metrics.text();
+    res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
+    res.end(text);
   }
 
   private async mcp(exchange: Exchange): Promise<void> {
