@@ -1,15 +1,16 @@
 import { readFileSync } from "node:fs";
 import { type Config, ConfigError } from "../config.js";
+import type { ControllerConfig } from "../controllers.js";
 import { HttpJenkinsClient } from "../jenkins/client.js";
 import type { HttpObserver } from "../jenkins/http.js";
 import { type AuditTrail, fileAuditTrail } from "./audit.js";
 import { Guard } from "./guard.js";
-import { loadPolicy, type PolicyRule } from "./policy.js";
+import { loadPolicy, type Policy, type PolicyRule } from "./policy.js";
 
 export interface Guardrails {
   guard: Guard;
-  /** The Jenkins client a caller acts as: its own identity when the policy names one. */
-  jenkinsFor: (client: string) => HttpJenkinsClient;
+  /** The Jenkins client a caller acts as on a controller: its own identity when the policy names one. */
+  jenkinsFor: (client: string, controller: string) => HttpJenkinsClient;
   close(): Promise<void>;
 }
 
@@ -19,28 +20,56 @@ export interface Guardrails {
  */
 export function createGuardrails(
   config: Config,
-  shared: HttpJenkinsClient,
+  controllers: readonly ControllerConfig[],
+  shared: ReadonlyMap<string, HttpJenkinsClient>,
   env: Record<string, string | undefined>,
-  observer?: HttpObserver,
+  observerOf?: (controller: string) => HttpObserver,
 ): Guardrails {
   const policy = config.guard.policyFile ? loadPolicy(config.guard.policyFile) : undefined;
+  if (policy) checkControllerNames(policy, controllers, config.guard.policyFile ?? "");
   const audit: AuditTrail | undefined = config.guard.auditLog
     ? fileAuditTrail(config.guard.auditLog)
     : undefined;
+  // One client per identity and controller: each keeps its own pool and caches.
   const identities = new Map<string, HttpJenkinsClient>();
-  for (const { client, actAs } of policy?.clientsWithIdentity() ?? []) {
-    if (identities.has(client)) continue;
-    const auth = { kind: "apiToken" as const, user: actAs.user, token: identityToken(client, actAs, env) };
-    identities.set(client, new HttpJenkinsClient({ ...config.jenkins, auth }, observer));
+  const key = (client: string, controller: string) => `${controller}\u0000${client}`;
+  for (const controller of controllers) {
+    for (const { client, actAs } of policy?.forController(controller.name).clientsWithIdentity() ?? []) {
+      if (identities.has(key(client, controller.name))) continue;
+      const auth = { kind: "apiToken" as const, user: actAs.user, token: identityToken(client, actAs, env) };
+      identities.set(
+        key(client, controller.name),
+        new HttpJenkinsClient({ ...controller, auth }, observerOf?.(controller.name)),
+      );
+    }
   }
   return {
     guard: new Guard(policy, audit),
-    jenkinsFor: (client) => identities.get(client) ?? shared,
+    jenkinsFor(client, controller) {
+      const jenkins = identities.get(key(client, controller)) ?? shared.get(controller);
+      if (!jenkins) throw new Error(`No Jenkins client for controller ${controller}`);
+      return jenkins;
+    },
     async close() {
       audit?.flush();
       await Promise.all([...identities.values()].map((jenkins) => jenkins.close()));
     },
   };
+}
+
+/** A rule naming a controller the server does not have is a typo that would silently never match. */
+function checkControllerNames(
+  policy: Policy,
+  controllers: readonly ControllerConfig[],
+  source: string,
+): void {
+  const known = controllers.map((controller) => controller.name);
+  const unknown = policy.controllerNames().filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `${source}: rules name controller ${unknown.join(", ")}, which is not configured; the controllers are ${known.join(", ")}`,
+    );
+  }
 }
 
 function identityToken(

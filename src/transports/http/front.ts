@@ -15,7 +15,7 @@ import { cors, type Exchange, logAccess, openExchange } from "./exchange.js";
 import { RequestGuards } from "./guards.js";
 import { InflightRequests } from "./inflight.js";
 import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonrpc.js";
-import { ReadinessProbe } from "./readiness.js";
+import { ReadinessReport } from "./readiness.js";
 
 export const MCP_PATH = "/mcp";
 
@@ -29,7 +29,7 @@ export class HttpFront {
   private readonly guards: RequestGuards;
   private readonly auth: TokenAuthenticator;
   private readonly endpoint: McpEndpoint;
-  private readonly readiness: ReadinessProbe;
+  private readonly readiness: ReadinessReport;
   private readonly inflight = new InflightRequests();
   private draining: Promise<void> | undefined;
 
@@ -43,7 +43,7 @@ export class HttpFront {
     // Audit lines carry the id of the HTTP request that caused them, whoever started this server.
     const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
     this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
-    this.readiness = new ReadinessProbe(deps.jenkins);
+    this.readiness = new ReadinessReport(deps.jenkins, deps.controllers?.shared);
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -134,11 +134,8 @@ export class HttpFront {
   }
 
   private async ready(exchange: Exchange): Promise<void> {
-    const readiness = await this.readiness.check();
-    if (readiness.ready) {
-      return sendJson(exchange, 200, { status: "ready", jenkinsVersion: readiness.jenkinsVersion });
-    }
-    return sendJson(exchange, 503, { status: "unavailable", reason: readiness.reason });
+    const { status, body } = await this.readiness.answer();
+    return sendJson(exchange, status, body);
   }
 
   private async mcp(exchange: Exchange): Promise<void> {
