@@ -312,6 +312,7 @@ async function runHandler(
   if (across) {
     const controllers = controller ? [controller] : choice.names;
     audit.controller = controllers.join(",");
+    if (controller) onOne(controller);
     return across.handler(chosen.input, {
       controllers,
       audit,

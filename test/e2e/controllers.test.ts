@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JenkinsSimulator, SEED_JOBS, SIMULATOR_USERS } from "../../simulator/jenkins-simulator.js";
+import { createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { startHttpServer } from "../../src/transports/http/index.js";
 import { expectOk, expectRefused } from "./answers.js";
 import { openSession, type Session, type Transport } from "./sessions.js";
 
@@ -225,5 +228,83 @@ describe.each<Transport>(["stdio", "http"])("three controllers over %s", (transp
     await tail("prod");
     await tail("prod");
     expect(negativeStarts(sims.prod)).toBe(2);
+  });
+});
+
+describe.each<Transport>(["stdio", "http"])("one controller down, one silent, over %s", (transport) => {
+  let sims: Awaited<ReturnType<typeof startControllers>>;
+  let session: Session;
+
+  beforeAll(async () => {
+    sims = await startControllers();
+    const settings = settingsFor(sims, 1500);
+    await sims.staging.close();
+    sims.legacy.injectFault({ match: {}, kind: "hang" });
+    session = await openSession(transport, sims.prod.url, { env: settings.env });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await Promise.all([sims?.prod.close(), sims?.legacy.close()]);
+  });
+
+  it("searches and lists the queue of the controllers that answer, and names the others", async () => {
+    const search = await session.call("searchJobs", { query: "deploy api" });
+    const found = expectOk(search);
+    expect((found.jobs as Array<{ controller: string }>).map((job) => job.controller)).toEqual(["prod"]);
+    expect(found.unavailable).toEqual([
+      { controller: "staging", reason: expect.stringMatching(/refused|reach/i) },
+      { controller: "legacy", reason: "did not answer within 1.5 s" },
+    ]);
+    expect(search.text).toMatch(
+      /Not answered, so not included: staging \(.+\); legacy \(did not answer within 1\.5 s\)\./,
+    );
+    const queue = expectOk(await session.call("getQueue", {}));
+    expect((queue.unavailable as Array<{ controller: string }>).map((entry) => entry.controller)).toEqual([
+      "staging",
+      "legacy",
+    ]);
+  });
+
+  it("keeps serving the controller that is up, and says which one failed", async () => {
+    expect(expectOk(await session.call("getJob", { jobFullName: `prod:${SEED_JOBS.api}` })).controller).toBe(
+      "prod",
+    );
+    expectRefused(
+      await session.call("getStatus", { controller: "staging" }),
+      /^\[controller staging\] .*(refused|reach)/is,
+    );
+  });
+
+  it("fails a search of the one controller named, as a server of one would", async () => {
+    const answer = await session.call("searchJobs", { query: "api", controller: "staging" });
+    expectRefused(answer, /^\[controller staging\] Cannot connect/);
+  });
+});
+
+describe("/readyz with several controllers", () => {
+  it("reports each controller, and stays ready while one answers", async () => {
+    const sims = await startControllers();
+    const settings = settingsFor(sims);
+    await sims.legacy.close();
+    const config = loadConfig({ ...settings.env, MCP_TRANSPORT: "http", MCP_PORT: "0" });
+    const app = createApp(config, { env: settings.env });
+    const server = await startHttpServer(config.http, app.dependencies);
+    try {
+      const response = await fetch(new URL("/readyz", server.url));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        status: "degraded",
+        controllers: {
+          prod: { ready: true, jenkinsVersion: "2.541.1" },
+          staging: { ready: true, jenkinsVersion: "2.516.3" },
+          legacy: { ready: false, reason: expect.stringMatching(/refused|reach/i) },
+        },
+      });
+    } finally {
+      await server.close();
+      await app.close();
+      await Promise.all([sims.prod.close(), sims.staging.close()]);
+    }
   });
 });
