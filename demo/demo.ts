@@ -6,6 +6,9 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -24,6 +27,8 @@ const { values: flags } = parseArgs({
     "no-keep": { type: "boolean" },
     port: { type: "string" },
     http: { type: "boolean" },
+    /** Two controllers of different Jenkins versions, one behind a path prefix, in one server. */
+    controllers: { type: "boolean" },
   },
 });
 const HTTP_PORT = 8788;
@@ -42,18 +47,58 @@ async function startSandbox(): Promise<JenkinsSimulator> {
   }
 }
 
+/** With --controllers: the file naming both sandboxes, whose token the server reads from a variable. */
+let controllersFile: string | undefined;
+
 function serverEnv(url: string): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    JENKINS_URL: url,
-    JENKINS_USER: SIMULATOR_USERS.admin.id,
-    JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
-    LOG_LEVEL: "warn",
-  };
+  const jenkins: Record<string, string> = controllersFile
+    ? {
+        JENKINS_MCP_CONTROLLERS: controllersFile,
+        SANDBOX_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+        JENKINS_MCP_TOOLSETS: "all",
+      }
+    : {
+        JENKINS_URL: url,
+        JENKINS_USER: SIMULATOR_USERS.admin.id,
+        JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+      };
+  return { PATH: process.env.PATH ?? "", ...jenkins, LOG_LEVEL: "warn" };
 }
 
-async function tour(client: Client): Promise<void> {
-  const call = async (name: string, args: Record<string, unknown>, note: string) => {
+/**
+ * A second sandbox as another team's older controller (2.479.3, before the streaming log tail,
+ * behind the path prefix /jenkins), and the controllers file that names both.
+ */
+async function startSecondController(first: JenkinsSimulator): Promise<JenkinsSimulator> {
+  const legacy = await JenkinsSimulator.start({
+    port: 0,
+    version: "2.479.3",
+    prefix: "/jenkins",
+    quietPeriodMs: 60_000,
+    buildDurationMs: 2500,
+  });
+  controllersFile = join(mkdtempSync(join(tmpdir(), "jenkins-mcp-demo-")), "controllers.yaml");
+  const entry = (name: string, url: string) => [
+    `  - name: ${name}`,
+    `    url: ${url}`,
+    `    user: ${SIMULATOR_USERS.admin.id}`,
+    "    tokenEnv: SANDBOX_API_TOKEN",
+  ];
+  writeFileSync(
+    controllersFile,
+    ["controllers:", ...entry("prod", first.url), ...entry("legacy", legacy.url), ""].join("\n"),
+  );
+  return legacy;
+}
+
+type Call = (
+  name: string,
+  args: Record<string, unknown>,
+  note: string,
+) => Promise<Record<string, unknown> | undefined>;
+
+function caller(client: Client): Call {
+  return async (name: string, args: Record<string, unknown>, note: string) => {
     out();
     out(bold(`▶ ${note}`));
     out(`  ${name} ${JSON.stringify(args)}`);
@@ -68,7 +113,10 @@ async function tour(client: Client): Promise<void> {
     out(text.replace(/^/gm, result.isError ? "  ✗ " : "  │ "));
     return result.structuredContent as Record<string, unknown> | undefined;
   };
+}
 
+async function tour(client: Client): Promise<void> {
+  const call = caller(client);
   await call("getJobs", {}, "What is on this Jenkins?");
   await call("getJob", { jobFullName: "team/backend/api" }, "What does team/backend/api take?");
   await call(
@@ -112,7 +160,39 @@ async function tour(client: Client): Promise<void> {
   );
 }
 
+/** The tour of two controllers in one server: each named by the argument or in the job name. */
+async function controllersTour(client: Client): Promise<void> {
+  const call = caller(client);
+  await call(
+    "searchJobs",
+    { query: "deploy api" },
+    "Search both controllers at once: one ranking, each job named with its controller",
+  );
+  await call("getStatus", { controller: "legacy" }, "Ask one controller by name");
+  await call(
+    "getJob",
+    { jobFullName: "team/backend/api" },
+    "A job name alone is ambiguous here: the server asks which controller",
+  );
+  await call(
+    "getBuildLog",
+    { jobFullName: "legacy:team/backend/api", limit: 5 },
+    "Or the job name says it: the tail of a log on the older controller",
+  );
+  const queued = await call("triggerBuild", { jobFullName: "legacy:slow" }, "Queue a build on legacy");
+  await call("getQueue", {}, "Both queues in one list");
+  await call("cancelQueueItem", { queueItemId: queued?.queueItemId, controller: "legacy" }, "Cancel it");
+}
+
 function printHowToConnect(url: string): void {
+  if (controllersFile) {
+    out();
+    out(bold(`The controllers file is ${controllersFile}; serve it with:`));
+    out(
+      `  JENKINS_MCP_CONTROLLERS=${controllersFile} SANDBOX_API_TOKEN=${SIMULATOR_USERS.admin.apiToken} node ${CLI}`,
+    );
+    return;
+  }
   const env = serverEnv(url);
   const config = {
     mcpServers: {
@@ -199,6 +279,7 @@ function printHowToConnectHttp(url: string, token: string): void {
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox();
+  const second = flags.controllers ? await startSecondController(sandbox) : undefined;
   const http = flags.http ? await startHttp(sandbox.url, flags.port ? 0 : HTTP_PORT) : undefined;
   const client = new Client({ name: "jenkins-mcp-demo", version: "1.0.0" });
   try {
@@ -209,12 +290,18 @@ async function main(): Promise<void> {
         new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } }),
       );
     } else {
-      out(bold(`Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`));
+      out(
+        bold(
+          second
+            ? `Two Jenkins sandboxes started: prod ${sandbox.version} at ${sandbox.url}, legacy ${second.version} at ${second.url}; starting jenkins-mcp over stdio`
+            : `Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`,
+        ),
+      );
       await client.connect(
         new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox.url) }),
       );
     }
-    await tour(client);
+    await (second ? controllersTour(client) : tour(client));
   } finally {
     await client.close();
   }
@@ -226,7 +313,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => process.once("SIGINT", resolve));
   }
   await http?.stop();
-  await sandbox.close();
+  await Promise.all([sandbox.close(), second?.close()]);
 }
 
 main().catch((error: unknown) => {
