@@ -209,8 +209,8 @@ const SETTINGS_TABLE = {
         env: "JENKINS_URL",
         flag: "jenkins-url",
         schema: (name) => httpUrl(name).optional(),
-        whenUnset: "required without `--controllers`",
-        help: "Jenkins base URL, `http` or `https`; may include a path prefix such as `https://ci.example.com/jenkins/`",
+        whenUnset: "required",
+        help: "Jenkins base URL, `http` or `https`; may include a path prefix such as `https://ci.example.com/jenkins/`. Not with `--controllers`",
       },
       {
         env: "JENKINS_MCP_CONTROLLERS",
