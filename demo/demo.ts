@@ -8,6 +8,9 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -29,6 +32,8 @@ const { values: flags } = parseArgs({
     port: { type: "string" },
     http: { type: "boolean" },
     oauth: { type: "boolean" },
+    /** Two controllers of different Jenkins versions, one behind a path prefix, in one server. */
+    controllers: { type: "boolean" },
   },
 });
 const HTTP_PORT = 8788;
@@ -50,14 +55,48 @@ async function startSandbox(): Promise<JenkinsSimulator> {
   }
 }
 
+/** With --controllers: the file naming both sandboxes, whose token the server reads from a variable. */
+let controllersFile: string | undefined;
+
 function serverEnv(url: string): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    JENKINS_URL: url,
-    JENKINS_USER: SIMULATOR_USERS.admin.id,
-    JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
-    LOG_LEVEL: "warn",
-  };
+  const jenkins: Record<string, string> = controllersFile
+    ? {
+        JENKINS_MCP_CONTROLLERS: controllersFile,
+        SANDBOX_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+        JENKINS_MCP_TOOLSETS: "all",
+      }
+    : {
+        JENKINS_URL: url,
+        JENKINS_USER: SIMULATOR_USERS.admin.id,
+        JENKINS_API_TOKEN: SIMULATOR_USERS.admin.apiToken,
+      };
+  return { PATH: process.env.PATH ?? "", ...jenkins, LOG_LEVEL: "warn" };
+}
+
+/**
+ * A second sandbox as another team's older controller (2.479.3, before the streaming log tail,
+ * behind the path prefix /jenkins), and the controllers file that names both.
+ */
+async function startSecondController(first: JenkinsSimulator): Promise<JenkinsSimulator> {
+  const legacy = await JenkinsSimulator.start({
+    port: 0,
+    version: "2.479.3",
+    prefix: "/jenkins",
+    quietPeriodMs: 60_000,
+    buildDurationMs: 2500,
+  });
+  controllersFile = join(mkdtempSync(join(tmpdir(), "jenkins-mcp-demo-")), "controllers.yaml");
+  const entry = (name: string, url: string) => [
+    `  - name: ${name}`,
+    `    url: ${url}`,
+    `    user: ${SIMULATOR_USERS.admin.id}`,
+    "    tokenEnv: SANDBOX_API_TOKEN",
+  ];
+  writeFileSync(
+    controllersFile,
+    ["controllers:", ...entry("prod", first.url), ...entry("legacy", legacy.url), ""].join("\n"),
+  );
+  return legacy;
 }
 
 /**
@@ -66,8 +105,15 @@ function serverEnv(url: string): Record<string, string> {
  */
 type StepUp = (error: unknown) => Promise<boolean>;
 
-async function tour(client: Client, stepUp: StepUp = async () => false): Promise<void> {
-  const call = async (name: string, args: Record<string, unknown>, note: string) => {
+type Call = (
+  name: string,
+  args: Record<string, unknown>,
+  note: string,
+) => Promise<Record<string, unknown> | undefined>;
+
+/** Makes a call, prints it and its answer, and answers its structured content. */
+function caller(client: Client, stepUp: StepUp = async () => false): Call {
+  return async (name: string, args: Record<string, unknown>, note: string) => {
     out();
     out(bold(`▶ ${note}`));
     out(`  ${name} ${JSON.stringify(args)}`);
@@ -87,7 +133,10 @@ async function tour(client: Client, stepUp: StepUp = async () => false): Promise
     out(text.replace(/^/gm, result.isError ? "  ✗ " : "  │ "));
     return result.structuredContent as Record<string, unknown> | undefined;
   };
+}
 
+async function tour(client: Client, stepUp?: StepUp): Promise<void> {
+  const call = caller(client, stepUp);
   await call("getJobs", {}, "What is on this Jenkins?");
   await call("getJob", { jobFullName: "team/backend/api" }, "What does team/backend/api take?");
   await call(
@@ -131,7 +180,39 @@ async function tour(client: Client, stepUp: StepUp = async () => false): Promise
   );
 }
 
+/** The tour of two controllers in one server: each named by the argument or in the job name. */
+async function controllersTour(client: Client): Promise<void> {
+  const call = caller(client);
+  await call(
+    "searchJobs",
+    { query: "deploy api" },
+    "Search both controllers at once: one ranking, each job named with its controller",
+  );
+  await call("getStatus", { controller: "legacy" }, "Ask one controller by name");
+  await call(
+    "getJob",
+    { jobFullName: "team/backend/api" },
+    "A job name alone is ambiguous here: the server asks which controller",
+  );
+  await call(
+    "getBuildLog",
+    { jobFullName: "legacy:team/backend/api", limit: 5 },
+    "Or the job name says it: the tail of a log on the older controller",
+  );
+  const queued = await call("triggerBuild", { jobFullName: "legacy:slow" }, "Queue a build on legacy");
+  await call("getQueue", {}, "Both queues in one list");
+  await call("cancelQueueItem", { queueItemId: queued?.queueItemId, controller: "legacy" }, "Cancel it");
+}
+
 function printHowToConnect(url: string): void {
+  if (controllersFile) {
+    out();
+    out(bold(`The controllers file is ${controllersFile}; serve it with:`));
+    out(
+      `  JENKINS_MCP_CONTROLLERS=${controllersFile} SANDBOX_API_TOKEN=${SIMULATOR_USERS.admin.apiToken} node ${CLI}`,
+    );
+    return;
+  }
   const env = serverEnv(url);
   const config = {
     mcpServers: {
@@ -251,15 +332,25 @@ async function signedInClient(url: string, idp: SandboxIdentityProvider): Promis
 }
 
 /** A client with the static token over HTTP, or the spawned CLI over stdio. */
-async function plainClient(sandboxUrl: string, http?: { url: string; token: string }): Promise<TourClient> {
+async function plainClient(
+  sandbox: JenkinsSimulator,
+  http?: { url: string; token: string },
+  second?: JenkinsSimulator,
+): Promise<TourClient> {
   const client = new Client({ name: "jenkins-mcp-demo", version: "1.0.0" });
   if (http) {
     const headers = { authorization: `Bearer ${http.token}` };
     await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } }));
   } else {
-    out(bold(`Jenkins sandbox started at ${sandboxUrl}; starting jenkins-mcp over stdio`));
+    out(
+      bold(
+        second
+          ? `Two Jenkins sandboxes started: prod ${sandbox.version} at ${sandbox.url}, legacy ${second.version} at ${second.url}; starting jenkins-mcp over stdio`
+          : `Jenkins sandbox started at ${sandbox.url}; starting jenkins-mcp over stdio`,
+      ),
+    );
     await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandboxUrl) }),
+      new StdioClientTransport({ command: process.execPath, args: [CLI], env: serverEnv(sandbox.url) }),
     );
   }
   return { client };
@@ -290,15 +381,16 @@ function printHowToConnectOAuth(url: string, idp: SandboxIdentityProvider): void
 async function main(): Promise<void> {
   if (flags.oauth && !flags.http) throw new Error("--oauth goes with --http: sign-in is for HTTP clients");
   const sandbox = await startSandbox();
+  const second = flags.controllers ? await startSecondController(sandbox) : undefined;
   const idp = flags.oauth ? await startIdentityProvider() : undefined;
   const http = flags.http ? await startHttp(sandbox.url, flags.port ? 0 : HTTP_PORT, idp?.issuer) : undefined;
   if (http) {
     out(bold(`Jenkins sandbox started at ${sandbox.url}; jenkins-mcp serves it over HTTP at ${http.url}`));
   }
   const { client, stepUp } =
-    http && idp ? await signedInClient(http.url, idp) : await plainClient(sandbox.url, http);
+    http && idp ? await signedInClient(http.url, idp) : await plainClient(sandbox, http, second);
   try {
-    await tour(client, stepUp);
+    await (second ? controllersTour(client) : tour(client, stepUp));
   } finally {
     await client.close();
   }
@@ -312,7 +404,7 @@ async function main(): Promise<void> {
   }
   await http?.stop();
   await idp?.close();
-  await sandbox.close();
+  await Promise.all([sandbox.close(), second?.close()]);
 }
 
 main().catch((error: unknown) => {

@@ -19,10 +19,8 @@ interface ProxyConfig {
   noProxy?: string;
 }
 
-export interface JenkinsConfig {
-  /** Base URL with a trailing slash, path prefix kept (`https://ci.example.com/jenkins/`). */
-  url: string;
-  auth: JenkinsAuth;
+/** How to reach a Jenkins: from JENKINS_TIMEOUT_MS and the others, or a controllers file entry. */
+interface ConnectionConfig {
   timeoutMs: number;
   caFile?: string;
   tlsInsecure: boolean;
@@ -37,6 +35,12 @@ interface TrafficConfig {
   maxWaiting: number;
   /** How long a reusable read's answer serves identical reads; 0: only reads under way are shared. */
   reuseMs: number;
+}
+
+export interface JenkinsConfig extends ConnectionConfig {
+  /** Base URL with a trailing slash, path prefix kept (`https://ci.example.com/jenkins/`). */
+  url: string;
+  auth: JenkinsAuth;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -107,7 +111,12 @@ interface GuardConfig {
 }
 
 export interface Config {
-  jenkins: JenkinsConfig;
+  /** The one Jenkins of JENKINS_URL; absent when a controllers file names them. */
+  jenkins?: JenkinsConfig;
+  /** A YAML file naming several Jenkins controllers (read by loadControllers when the app is made). */
+  controllersFile?: string;
+  /** The connection settings of JENKINS_URL, and the defaults of the controllers file's entries. */
+  connection: ConnectionConfig;
   traffic: TrafficConfig;
   logLevel: LogLevel;
   logFile?: string;
@@ -135,7 +144,7 @@ const booleanSetting = (name: string) =>
     .transform((value) => ["true", "1", "yes"].includes(value))
     .default(false);
 
-const httpUrl = (name: string) =>
+export const httpUrl = (name: string) =>
   z
     .string({ error: `${name} is required: set it to your Jenkins URL, e.g. https://ci.example.com/` })
     .trim()
@@ -276,9 +285,15 @@ const SETTINGS_TABLE = {
       {
         env: "JENKINS_URL",
         flag: "jenkins-url",
-        schema: httpUrl,
+        schema: (name) => httpUrl(name).optional(),
         whenUnset: "required",
-        help: "Jenkins base URL, `http` or `https`; may include a path prefix such as `https://ci.example.com/jenkins/`",
+        help: "Jenkins base URL, `http` or `https`; may include a path prefix such as `https://ci.example.com/jenkins/`. Not with `--controllers`",
+      },
+      {
+        env: "JENKINS_MCP_CONTROLLERS",
+        flag: "controllers",
+        schema: trimmedText,
+        help: "Several Jenkins controllers: a YAML file naming each with its URL and credentials, instead of `JENKINS_URL` and its user and token; see [Several controllers](#several-jenkins-controllers)",
       },
       { env: "JENKINS_USER", schema: trimmedText, whenUnset: "anonymous", help: "Jenkins user id" },
       { env: "JENKINS_API_TOKEN", schema: trimmedText, help: "API token of that user (preferred)" },
@@ -627,15 +642,15 @@ export function loadConfig(env: Env): Config {
   const raw = parsed.data;
   const caFile = raw.JENKINS_CA_FILE;
   if (caFile) readSecretFile("JENKINS_CA_FILE", caFile);
+  const connection: ConnectionConfig = {
+    timeoutMs: raw.JENKINS_TIMEOUT_MS,
+    ...(caFile ? { caFile } : {}),
+    tlsInsecure: raw.JENKINS_TLS_INSECURE,
+    proxy: dropUndefined({ httpProxy: raw.HTTP_PROXY, httpsProxy: raw.HTTPS_PROXY, noProxy: raw.NO_PROXY }),
+  };
   return {
-    jenkins: {
-      url: raw.JENKINS_URL,
-      auth: resolveAuth(raw.JENKINS_USER, raw.JENKINS_API_TOKEN, raw.JENKINS_PASSWORD),
-      timeoutMs: raw.JENKINS_TIMEOUT_MS,
-      ...(caFile ? { caFile } : {}),
-      tlsInsecure: raw.JENKINS_TLS_INSECURE,
-      proxy: dropUndefined({ httpProxy: raw.HTTP_PROXY, httpsProxy: raw.HTTPS_PROXY, noProxy: raw.NO_PROXY }),
-    },
+    ...jenkinsSource(raw, connection),
+    connection,
     traffic: {
       shareReads: raw.JENKINS_SHARE_READS,
       maxConcurrent: raw.JENKINS_MAX_CONCURRENT,
@@ -654,6 +669,28 @@ export function loadConfig(env: Env): Config {
     }),
     guard: dropUndefined({ policyFile: raw.JENKINS_MCP_POLICY, auditLog: raw.JENKINS_MCP_AUDIT_LOG }),
   };
+}
+
+/** JENKINS_URL with its user and secret, or a controllers file: exactly one of the two. */
+function jenkinsSource(
+  raw: z.output<typeof rawSchema>,
+  connection: ConnectionConfig,
+): Pick<Config, "jenkins" | "controllersFile"> {
+  const auth = resolveAuth(raw.JENKINS_USER, raw.JENKINS_API_TOKEN, raw.JENKINS_PASSWORD);
+  if (raw.JENKINS_MCP_CONTROLLERS) {
+    if (raw.JENKINS_URL || auth.kind !== "anonymous") {
+      throw new ConfigError(
+        "Set either JENKINS_URL (with JENKINS_USER and its token) or JENKINS_MCP_CONTROLLERS, not both: the controllers file names each controller's URL and credentials",
+      );
+    }
+    return { controllersFile: raw.JENKINS_MCP_CONTROLLERS };
+  }
+  if (!raw.JENKINS_URL) {
+    throw new ConfigError(
+      "JENKINS_URL is required: set it to your Jenkins URL, e.g. https://ci.example.com/ (or JENKINS_MCP_CONTROLLERS to a file naming several controllers)",
+    );
+  }
+  return { jenkins: { url: raw.JENKINS_URL, auth, ...connection } };
 }
 
 function httpConfig(raw: z.output<typeof rawSchema>): HttpConfig {
@@ -838,7 +875,7 @@ function resolveAuth(user?: string, token?: string, password?: string): JenkinsA
   );
 }
 
-function dropUndefined<T extends object>(value: T): T {
+export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
 

@@ -24,8 +24,12 @@ export interface TelemetrySink {
 export class Telemetry implements TelemetrySink {
   private readonly sinks: TelemetrySink[] = [];
 
-  /** `budget`: the controller's request budget, whose waiting line the metrics show. */
-  constructor(readonly budget?: RequestBudget) {}
+  /** Each controller's request budget, whose waiting lines the metrics show, summed. */
+  readonly budgets: RequestBudget[] = [];
+
+  watch(budget: RequestBudget): void {
+    this.budgets.push(budget);
+  }
 
   attach(sink: TelemetrySink): void {
     this.sinks.push(sink);

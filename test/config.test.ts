@@ -19,10 +19,10 @@ function secretFile(content: string): string {
 describe("loadConfig", () => {
   it("keeps the path prefix and adds the trailing slash", () => {
     const config = loadConfig(base);
-    expect(config.jenkins.url).toBe("https://ci.example.com/jenkins/");
-    expect(config.jenkins.auth).toEqual({ kind: "apiToken", user: "alice", token: "t0k3n" });
-    expect(config.jenkins.timeoutMs).toBe(30_000);
-    expect(config.jenkins.tlsInsecure).toBe(false);
+    expect(config.jenkins?.url).toBe("https://ci.example.com/jenkins/");
+    expect(config.jenkins?.auth).toEqual({ kind: "apiToken", user: "alice", token: "t0k3n" });
+    expect(config.jenkins?.timeoutMs).toBe(30_000);
+    expect(config.jenkins?.tlsInsecure).toBe(false);
     expect(config.logLevel).toBe("info");
   });
 
@@ -65,13 +65,13 @@ describe("loadConfig", () => {
       JENKINS_USER: "bob",
       JENKINS_PASSWORD_FILE: secretFile("pw\n"),
     });
-    expect(config.jenkins.auth).toEqual({ kind: "password", user: "bob", password: "pw" });
+    expect(config.jenkins?.auth).toEqual({ kind: "password", user: "bob", password: "pw" });
     expect(() => loadConfig({ ...base, JENKINS_API_TOKEN_FILE: secretFile("x") })).toThrowError(/not both/);
   });
 
   it("treats empty variables as unset and allows anonymous access", () => {
     const config = loadConfig({ JENKINS_URL: "http://ci:8080", JENKINS_USER: "", JENKINS_API_TOKEN: " " });
-    expect(config.jenkins.auth).toEqual({ kind: "anonymous" });
+    expect(config.jenkins?.auth).toEqual({ kind: "anonymous" });
   });
 
   it("reads how Jenkins is spared: the request budget and the reuse of reads", () => {
@@ -103,7 +103,7 @@ describe("loadConfig", () => {
 
   it("honours proxies in either case", () => {
     const config = loadConfig({ ...base, https_proxy: "http://proxy:3128", NO_PROXY: "localhost" });
-    expect(config.jenkins.proxy).toEqual({ httpsProxy: "http://proxy:3128/", noProxy: "localhost" });
+    expect(config.jenkins?.proxy).toEqual({ httpsProxy: "http://proxy:3128/", noProxy: "localhost" });
   });
 });
 
@@ -112,7 +112,7 @@ describe("parseCli", () => {
     const action = parseCli(["--jenkins-url", "http://flag:8080", "--log-level", "debug"], base);
     expect(action.kind).toBe("serve");
     if (action.kind !== "serve") return;
-    expect(action.config.jenkins.url).toBe("http://flag:8080/");
+    expect(action.config.jenkins?.url).toBe("http://flag:8080/");
     expect(action.config.logLevel).toBe("debug");
   });
 

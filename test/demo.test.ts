@@ -48,4 +48,20 @@ describe("npm run demo", () => {
     },
     120_000,
   );
+
+  it("tours two controllers in one server with --controllers", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ["dist-sandbox/demo/demo.js", "--no-keep", "--port", "0", "--controllers"],
+      { cwd: ROOT, timeout: 90_000 },
+    );
+    expect(stdout).toMatch(/prod 2\.541\.1 at .*, legacy 2\.479\.3 at http:\/\/127\.0\.0\.1:\d+\/jenkins\//);
+    expect(stdout).toMatch(/- prod:team\/backend\/deploy-api .*\n.*- legacy:team\/backend\/deploy-api/);
+    expect(stdout).toContain("[controller legacy] Jenkins 2.479.3");
+    expect(stdout).toContain("✗ Say which Jenkins controller: this server has prod, legacy.");
+    expect(stdout).toContain("[controller legacy] team/backend/api #");
+    expect(stdout).toMatch(/- \[legacy\] Queue item (\d+) \(slow\)[\s\S]*Cancelled queue item \1 \(slow\)/);
+    expect(stdout).toContain("JENKINS_MCP_CONTROLLERS=");
+    expect(stdout).not.toContain("✗ Unexpected");
+  }, 120_000);
 });

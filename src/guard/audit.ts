@@ -4,6 +4,8 @@ import { pino } from "pino";
 export interface AuditEntry {
   client: string;
   tool: string;
+  /** The controller (comma-separated for a call on several), when the server has more than one. */
+  controller?: string | undefined;
   job?: string | undefined;
   parameters?: Record<string, string> | undefined;
   outcome: "ok" | "error" | "denied" | "declined";

@@ -52,13 +52,34 @@ export interface AccessRequest {
  */
 export class Guard {
   readonly masker: SecretMasker;
-  private readonly limiter = new RateLimiter();
+  private readonly limiter: RateLimiter;
+  private readonly perController = new Map<string, Guard>();
 
   constructor(
     readonly policy: Policy | undefined,
     readonly audit: AuditTrail | undefined,
+    /** What the guards of several controllers share: a rule's rate cap counts on all its controllers. */
+    shared?: { masker: SecretMasker; limiter: RateLimiter },
   ) {
-    this.masker = new SecretMasker(policy?.maskPatterns ?? []);
+    this.masker = shared?.masker ?? new SecretMasker(policy?.maskPatterns ?? []);
+    this.limiter = shared?.limiter ?? new RateLimiter();
+  }
+
+  /**
+   * The guardrails of one controller: the policy's rules for it, the same audit trail and rate caps.
+   * `named`: refusals name the controller (a server of one controller speaks as if there were no other).
+   */
+  forController(controller: string, named = true): Guard {
+    const key = `${named}:${controller}`;
+    let guard = this.perController.get(key);
+    if (!guard) {
+      guard = new Guard(this.policy?.forController(controller, named), this.audit, {
+        masker: this.masker,
+        limiter: this.limiter,
+      });
+      this.perController.set(key, guard);
+    }
+    return guard;
   }
 
   /**

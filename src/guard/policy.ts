@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../config.js";
+import { parseYamlFile, readSettingsFile, type YamlFile } from "../yaml.js";
 import { JobGlob, someNameInside } from "./globs.js";
 import { type Identity, namedClient, namesOf } from "./identity.js";
 
@@ -32,6 +31,11 @@ const ruleSchema = z
       .array(z.string().min(1))
       .min(1, 'clients must list at least one client name, "user:<id>", "group:<name>", or "*"'),
     jobs: z.array(z.string().min(1)).min(1, 'jobs must list at least one glob, e.g. "team/**"'),
+    /** The controllers the rule speaks of (names from the controllers file); every one when absent. */
+    controllers: z
+      .array(z.string().min(1))
+      .min(1, "controllers must list at least one controller name, or be left out for all")
+      .optional(),
     allow: actionList.default([]),
     deny: actionList.default([]),
     confirm: actionList.default([]),
@@ -76,10 +80,35 @@ export class Policy {
   readonly unconfirmable: "refuse" | "allow";
   readonly maskPatterns: RegExp[];
 
-  constructor(file: PolicyFile) {
-    this.rules = file.rules.map((rule) => ({ ...rule, globs: rule.jobs.map((glob) => new JobGlob(glob)) }));
+  constructor(
+    private readonly file: PolicyFile,
+    /** The controller this policy decides for: only its rules apply; refusals name it when `named`. */
+    private readonly scope?: { controller: string; named: boolean },
+  ) {
+    const controller = scope?.controller;
+    this.rules = file.rules
+      .filter((rule) => !controller || !rule.controllers || rule.controllers.includes(controller))
+      .map((rule) => ({ ...rule, globs: rule.jobs.map((glob) => new JobGlob(glob)) }));
     this.unconfirmable = file.unconfirmable;
     this.maskPatterns = file.maskPatterns.map((pattern) => new RegExp(pattern, "g"));
+  }
+
+  /**
+   * The policy of one controller: its rules in their order (first match still wins), so that each
+   * controller's jobs are decided on that controller's names alone.
+   */
+  forController(controller: string, named = true): Policy {
+    return new Policy(this.file, { controller, named });
+  }
+
+  /** Controller names the rules use, to check against the configured ones at start. */
+  controllerNames(): string[] {
+    return [...new Set(this.file.rules.flatMap((rule) => rule.controllers ?? []))];
+  }
+
+  /** The job as refusals name it: with its controller's name when the policy has one. */
+  private named(jobFullName: string): string {
+    return this.scope?.named ? `${jobFullName} on controller ${this.scope.controller}` : jobFullName;
   }
 
   /** A client given by name alone is one without groups (a static token's, stdio's). */
@@ -91,7 +120,7 @@ export class Policy {
         return {
           allowed: false,
           rule: rule.name,
-          reason: `rule "${rule.name}" denies ${action} on ${jobFullName}`,
+          reason: `rule "${rule.name}" denies ${action} on ${this.named(jobFullName)}`,
         };
       }
       if (rule.allow.includes(action)) {
@@ -106,7 +135,7 @@ export class Policy {
     return {
       allowed: false,
       rule: null,
-      reason: `no policy rule allows client "${client.name}" to ${action} ${jobFullName} (the policy denies by default)`,
+      reason: `no policy rule allows client "${client.name}" to ${action} ${this.named(jobFullName)} (the policy denies by default)`,
     };
   }
 
@@ -149,94 +178,38 @@ function identity(caller: Identity | string): Identity {
 
 /** Reads a YAML or JSON policy file; every mistake is reported with its line. */
 export function loadPolicy(path: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError(
-      `--policy names a file that cannot be read (${(error as NodeJS.ErrnoException).code}): ${path}`,
-    );
-  }
-  return parsePolicy(text, path);
+  return parsePolicy(readSettingsFile("--policy", path), path);
 }
 
 export function parsePolicy(text: string, source = "policy"): Policy {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    const error = document.errors[0];
-    const line = error ? lineCounter.linePos(error.pos[0]).line : 1;
-    throw new ConfigError(
-      `${source} line ${line}: not valid YAML or JSON (${error?.code ?? "syntax error"})`,
-    );
-  }
-  const parsed = policySchema.safeParse(document.toJS());
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      // An unknown key is reported at its own line, not at the start of the map it sits in.
-      const path =
-        issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
-      const line = lineOf(document, lineCounter, path);
-      const where = path.length ? ` (${path.join(".")})` : "";
-      return `${source} line ${line}${where}: ${issue.message}`;
-    });
-    throw new ConfigError(problems.join("; "));
-  }
-  checkRules(parsed.data, document, lineCounter, source);
-  return new Policy(parsed.data);
+  const file = parseYamlFile(text, source, policySchema);
+  checkRules(file);
+  return new Policy(file.data);
 }
 
-function checkRules(
-  file: PolicyFile,
-  document: ReturnType<typeof parseDocument>,
-  lines: LineCounter,
-  source: string,
-) {
-  file.rules.forEach((rule, index) => {
-    const at = (key: string) => `${source} line ${lineOf(document, lines, ["rules", index, key])}`;
+function checkRules({ data, at }: YamlFile<PolicyFile>) {
+  data.rules.forEach((rule, index) => {
     const unconfirmable = rule.confirm.filter((action) => !rule.allow.includes(action));
     if (unconfirmable.length > 0) {
       throw new ConfigError(
-        `${at("confirm")}: rule "${rule.name}" confirms ${unconfirmable.join(", ")} without allowing it`,
+        `${at(["rules", index, "confirm"])}: rule "${rule.name}" confirms ${unconfirmable.join(", ")} without allowing it`,
       );
     }
     rule.jobs.forEach((glob, globIndex) => {
       try {
         new JobGlob(glob);
       } catch (error) {
-        throw new ConfigError(
-          `${source} line ${lineOf(document, lines, ["rules", index, "jobs", globIndex])}: ${(error as Error).message}`,
-        );
+        throw new ConfigError(`${at(["rules", index, "jobs", globIndex])}: ${(error as Error).message}`);
       }
     });
   });
-  file.maskPatterns.forEach((pattern, index) => {
+  data.maskPatterns.forEach((pattern, index) => {
     try {
       new RegExp(pattern, "g");
     } catch {
       throw new ConfigError(
-        `${source} line ${lineOf(document, lines, ["maskPatterns", index])}: maskPatterns entry is not a valid regular expression: ${pattern}`,
+        `${at(["maskPatterns", index])}: maskPatterns entry is not a valid regular expression: ${pattern}`,
       );
     }
   });
-}
-
-/**
- * The line of the deepest part of `path` that exists in the document: a map entry's own key (a
- * misspelt key is reported where it is written), or a list item.
- */
-function lineOf(document: ReturnType<typeof parseDocument>, lines: LineCounter, path: PropertyKey[]): number {
-  for (let depth = path.length; depth >= 1; depth--) {
-    const parent = document.getIn(path.slice(0, depth - 1) as Array<string | number>, true);
-    const key = path[depth - 1];
-    const node = isMap(parent)
-      ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key
-      : isSeq(parent) && typeof key === "number"
-        ? parent.items[key]
-        : undefined;
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range) return lines.linePos(range[0]).line;
-  }
-  const start = isMap(document.contents) ? document.contents.range?.[0] : undefined;
-  return start === undefined ? 1 : lines.linePos(start).line;
 }

@@ -3,6 +3,7 @@ import { isContainer } from "../jenkins/items.js";
 import { PERMALINKS } from "../jenkins/paths.js";
 import type { TreeItem } from "../jenkins/tree.js";
 import { type Caller, permittedJob } from "../tools/access.js";
+import { splitJobName } from "../tools/controllers.js";
 import { rankJobs } from "../tools/jobs/ranking.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
 import { JOB_TEMPLATE, LOG_TEMPLATE } from "../tools/resource-uris.js";
@@ -33,14 +34,22 @@ export function registerCompletions(
         `Nothing to complete for ${JSON.stringify(ref)}`,
       );
     // Suggestions ask nobody: a rule that asks for confirmation suggests nothing.
-    const caller = { ...callerOf(deps, ctx), signal: ctx.mcpReq.signal, confirm: () => undefined };
-    const values = await suggest(caller, argument.name, argument.value, context?.arguments ?? {}).catch(
-      (error: unknown) => {
-        // Suggestions are a convenience: Jenkins being unreachable must not fail the form.
-        deps.logger.debug({ err: error }, "completion failed");
-        return [];
-      },
-    );
+    const callerOn = (controller?: string) => ({
+      ...callerOf(deps, ctx, controller),
+      signal: ctx.mcpReq.signal,
+      confirm: () => undefined,
+    });
+    const values = await suggestOn(
+      deps,
+      callerOn,
+      argument.name,
+      argument.value,
+      context?.arguments ?? {},
+    ).catch((error: unknown) => {
+      // Suggestions are a convenience: Jenkins being unreachable must not fail the form.
+      deps.logger.debug({ err: error }, "completion failed");
+      return [];
+    });
     return {
       completion: {
         values: values.slice(0, MAX_VALUES),
@@ -49,6 +58,32 @@ export function registerCompletions(
       },
     };
   });
+}
+
+/**
+ * With several controllers, a job name starts with its controller (`prod:team/api`): until one is
+ * typed, the controllers are suggested; then that controller's names, written the same way.
+ */
+async function suggestOn(
+  deps: RegistryDependencies,
+  callerOn: (controller?: string) => Caller,
+  name: string,
+  value: string,
+  others: Record<string, string>,
+): Promise<string[]> {
+  if (!deps.controllers) return suggest(callerOn(), name, value, others);
+  const { names } = deps.controllers;
+  const split = (typed: string) => splitJobName(typed, names, name);
+  if (JOB_ARGUMENTS.has(name)) {
+    const { controller, name: typed } = split(value);
+    if (!controller)
+      return names.filter((known) => known.startsWith(value.toLowerCase())).map((known) => `${known}:`);
+    const values = await suggest(callerOn(controller), name, typed, others);
+    return values.map((job) => `${controller}:${job}`);
+  }
+  const { controller, name: fullName } = split(others.fullName ?? "");
+  if (!controller) return [];
+  return suggest(callerOn(controller), name, value, { ...others, fullName });
 }
 
 function suggest(

@@ -13,9 +13,10 @@ import { InvalidInputError, JenkinsError } from "../jenkins/errors.js";
 import { isContainer } from "../jenkins/items.js";
 import { type BuildRef, PERMALINKS } from "../jenkins/paths.js";
 import { type Caller, permittedJob } from "../tools/access.js";
+import { ControllerChoiceError, splitJobName } from "../tools/controllers.js";
 import { publicJob } from "../tools/jobs/getJob.js";
 import { callerOf, type RegistryDependencies } from "../tools/registry.js";
-import { JOB_TEMPLATE, LOG_TEMPLATE } from "../tools/resource-uris.js";
+import { JOB_TEMPLATE, LOG_TEMPLATE, onController } from "../tools/resource-uris.js";
 
 /** Lines of a log resource: more than a tool answer holds, still bounded for the client. */
 const LOG_RESOURCE_LINES = 10_000;
@@ -42,7 +43,7 @@ export function registerResources(server: McpServer, deps: RegistryDependencies)
       description: LOG_RESOURCE_DESCRIPTION,
       mimeType: "text/plain",
     },
-    (uri, variables, ctx) => read(uri, ctx, deps, (caller) => readLog(uri, variables, caller)),
+    (uri, variables, ctx) => read(uri, variables, ctx, deps, readLog),
   );
   server.registerResource(
     "job",
@@ -52,22 +53,52 @@ export function registerResources(server: McpServer, deps: RegistryDependencies)
       description: "A job or folder as JSON: status, last builds, health, parameters, first children",
       mimeType: "application/json",
     },
-    (uri, variables, ctx) => read(uri, ctx, deps, (caller) => readJob(uri, variables, caller)),
+    (uri, variables, ctx) => read(uri, variables, ctx, deps, readJob),
   );
 }
 
+type Reader = (uri: URL, variables: Variables, caller: Caller) => Promise<ReadResourceResult>;
+
 async function read(
   uri: URL,
+  variables: Variables,
   ctx: ServerContext,
   deps: RegistryDependencies,
-  reader: (caller: Caller) => Promise<ReadResourceResult>,
+  reader: Reader,
 ): Promise<ReadResourceResult> {
   try {
+    const { controller, own } = controllerOf(variables, deps);
     // No person can be asked during a resource read: a rule that asks for confirmation refuses.
-    return await reader({ ...callerOf(deps, ctx), signal: ctx.mcpReq.signal, confirm: () => undefined });
+    const caller = {
+      ...callerOf(deps, ctx, controller),
+      signal: ctx.mcpReq.signal,
+      confirm: () => undefined,
+    };
+    return await (controller
+      ? onController(controller, () => reader(uri, own, caller))
+      : reader(uri, own, caller));
   } catch (error) {
     throw protocolError(error, uri.href);
   }
+}
+
+/**
+ * With several controllers, an address names its job as the tools do, controller first
+ * (`jenkins://job/prod:team/api`); with one, addresses are as they always were.
+ */
+function controllerOf(
+  variables: Variables,
+  deps: RegistryDependencies,
+): { controller: string | undefined; own: Variables } {
+  if (!deps.controllers) return { controller: undefined, own: variables };
+  const { names } = deps.controllers;
+  const { controller, name } = splitJobName(variable(variables, "fullName"), names, "The address");
+  if (!controller) {
+    throw new InvalidInputError(
+      `The address names no controller: this server has ${names.join(", ")}; write the job as ${names[0]}:team/api, e.g. jenkins://job/${names[0]}:team/api`,
+    );
+  }
+  return { controller, own: { ...variables, fullName: encodeURIComponent(name) } };
 }
 
 async function readJob(uri: URL, variables: Variables, caller: Caller): Promise<ReadResourceResult> {
@@ -116,7 +147,7 @@ function buildRefOf(number: string): BuildRef {
 }
 
 function protocolError(error: unknown, uri: string): unknown {
-  if (error instanceof InvalidInputError)
+  if (error instanceof InvalidInputError || error instanceof ControllerChoiceError)
     return new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
   if (error instanceof JenkinsError && error.kind === "notFound")
     return new ResourceNotFoundError(uri, error.message);

@@ -23,11 +23,22 @@ import type { Telemetry } from "../telemetry.js";
 import { listableFolder, permittedJob } from "./access.js";
 import { messageWithAdvice } from "./advice.js";
 import { confirmerFor, InputRequiredSignal } from "./confirm.js";
+import {
+  type ControllerChoice,
+  ControllerChoiceError,
+  chooseController,
+  withControllerArgument,
+  withControllerOutput,
+} from "./controllers.js";
+import { type Gathered, gatherAcross } from "./fan-out.js";
+import { onController } from "./resource-uris.js";
 import { buildRef } from "./schemas.js";
 import type { Toolset } from "./toolsets.js";
 
 /** What the audit line of a call says beyond its outcome; handlers fill it in as they learn it. */
 interface AuditNote {
+  /** The controller (or controllers, comma-separated) of a server with several. */
+  controller?: string;
   job?: string;
   parameters?: Record<string, string>;
   /** What was done, after the client's name: "triggered team/api #42 with BRANCH=main". */
@@ -81,9 +92,23 @@ interface ToolResult<Output> {
   links?: Array<{ uri: string; name: string; mimeType?: string; description?: string }>;
 }
 
+/** A call of a tool that spans controllers, on a server with several. */
+interface Span {
+  /** The controller the call names, or every one. */
+  controllers: readonly string[];
+  /**
+   * Runs `work` with each controller's context: at most a few at once, each within the fan-out time
+   * limit; a controller that fails is named in `unavailable` (see gatherAcross). With one
+   * controller named, its failure is the call's, as on a server of one.
+   */
+  gather<T>(work: (context: ToolContext, controller: string) => Promise<T>): Promise<Gathered<T>>;
+  audit: AuditNote;
+}
+
 export interface ToolDefinition<
   Input extends z.ZodObject = z.ZodObject,
   Output extends z.ZodObject = z.ZodObject,
+  Across extends z.ZodObject = z.ZodObject,
 > {
   name: string;
   toolset: Toolset;
@@ -105,11 +130,20 @@ export interface ToolDefinition<
    */
   writes?: Action | ((args: Record<string, unknown>) => Action);
   handler(input: z.output<Input>, context: ToolContext): Promise<ToolResult<z.input<Output>>>;
+  /**
+   * For tools that read every controller when none is named (searchJobs, getQueue): on a server of
+   * several controllers, this output and handler replace the ones above, for one controller or all.
+   * Every other tool works on the one controller a call names, with no code of its own for it.
+   */
+  acrossControllers?: {
+    outputSchema: Across;
+    handler(input: z.output<Input>, span: Span): Promise<ToolResult<z.input<Across>>>;
+  };
 }
 
 /** Keeps each definition's input and output types tied to its schemas. */
-export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
-  definition: ToolDefinition<Input, Output>,
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject, Across extends z.ZodObject>(
+  definition: ToolDefinition<Input, Output, Across>,
 ): ToolDefinition {
   return definition as unknown as ToolDefinition;
 }
@@ -120,6 +154,7 @@ export class ToolError extends Error {
 }
 
 export interface RegistryDependencies {
+  /** The Jenkins of a server of one controller (with several, tools use `controllers`). */
   jenkins: JenkinsClient;
   logger: Logger;
   guard?: Guard;
@@ -129,18 +164,32 @@ export interface RegistryDependencies {
   requestId?: () => string | undefined;
   /** Where each call is counted and timed (metrics). */
   telemetry?: Telemetry;
+  /** Two or more controllers: every tool then takes a `controller` argument. */
+  controllers?: ControllerChoice;
 }
 
 const NO_GUARD = new Guard(undefined, undefined);
 
-/** Who sends a request, the guardrails that apply to them, and the Jenkins identity they act as. */
+/**
+ * Who sends a request, the guardrails that apply to them, and the Jenkins identity they act as: on
+ * `controller`, when the server has several.
+ */
 export function callerOf(
   deps: RegistryDependencies,
   ctx: ServerContext,
+  controller?: string,
 ): { client: Identity; guard: Guard; jenkins: JenkinsClient } {
   const authInfo = ctx.http?.authInfo;
   const client = authInfo ? identityFromAuth(authInfo) : namedClient(STDIO_CLIENT);
-  return { client, guard: deps.guard ?? NO_GUARD, jenkins: deps.jenkinsFor?.(client) ?? deps.jenkins };
+  const guard = deps.guard ?? NO_GUARD;
+  if (controller && deps.controllers) {
+    return {
+      client,
+      guard: guard.forController(controller),
+      jenkins: deps.controllers.jenkinsFor(client, controller),
+    };
+  }
+  return { client, guard, jenkins: deps.jenkinsFor?.(client) ?? deps.jenkins };
 }
 
 export function registerTools(
@@ -150,18 +199,21 @@ export function registerTools(
 ): void {
   const offered = new Set(tools.map((tool) => tool.name));
   for (const tool of tools) {
+    const { inputSchema, outputSchema } = deps.controllers
+      ? schemasWithController(tool, deps.controllers.names)
+      : tool;
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: compactSchema(tool.inputSchema),
-        outputSchema: compactSchema(tool.outputSchema, { omitRequired: true }),
+        inputSchema: compactSchema(inputSchema),
+        outputSchema: compactSchema(outputSchema, { omitRequired: true }),
         annotations: tool.annotations,
         scopeChallenge: ({ request, authInfo }) =>
           authInfo && scopeChallenge(tool, identityFromAuth(authInfo), request.params?.arguments),
       },
-      (input, ctx) => runTool(tool, input, { server, ctx, deps, offered }),
+      (input, ctx) => runTool(tool, input, { server, ctx, deps, offered, tool: tool.name }),
     );
   }
 }
@@ -194,7 +246,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Made once per tool and list of controllers: an HTTP server registers every tool on each request. */
+const withController = new WeakMap<
+  ToolDefinition,
+  { key: string; inputSchema: z.ZodObject; outputSchema: z.ZodObject }
+>();
+
+function schemasWithController(tool: ToolDefinition, names: readonly string[]) {
+  const key = names.join(",");
+  let made = withController.get(tool);
+  if (made?.key !== key) {
+    made = {
+      key,
+      inputSchema: withControllerArgument(tool.inputSchema, names, Boolean(tool.acrossControllers)),
+      outputSchema: tool.acrossControllers?.outputSchema ?? withControllerOutput(tool.outputSchema),
+    };
+    withController.set(tool, made);
+  }
+  return made;
+}
+
 interface Call {
+  /** The tool's name, for log lines. */
+  tool: string;
   server: McpServer;
   ctx: ServerContext;
   deps: RegistryDependencies;
@@ -209,8 +283,7 @@ async function runTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const { ctx, deps } = call;
   const started = performance.now();
-  const { client: identity, guard, jenkins } = callerOf(deps, ctx);
-  const client = identity.name;
+  const client = callerOf(deps, ctx).client.name;
   const logger = deps.logger.child({ tool: tool.name, client });
   const audit: AuditNote = {};
   const finish = (outcome: AuditEntry["outcome"], message: string, error?: unknown) => {
@@ -223,67 +296,33 @@ async function runTool(
       seconds: elapsed / 1000,
       refusal: refusalOf(error),
     });
-    guard.audit?.record({
+    const on = audit.controller ? ` (controller ${audit.controller})` : "";
+    (deps.guard ?? NO_GUARD).audit?.record({
       client,
       tool: tool.name,
+      controller: audit.controller,
       job: audit.job,
       parameters: audit.parameters,
       outcome,
       durationMs,
-      message: `${client} ${message}`,
+      message: `${client} ${message}${on}`,
       requestId: deps.requestId?.(),
       rule: audit.rule,
     });
   };
-  const confirm = confirmerFor(call.server, ctx);
-  const signal = ctx.mcpReq.signal;
-  const caller = { client: identity, guard, jenkins, signal, confirm };
-  const job = async (action: Action, name: string, field?: string) => {
-    const path = await permittedJob(caller, action, name, field);
-    audit.job ??= formatJobPath(path);
-    return path;
-  };
+  // Answers of a call on one of several controllers say which, first thing.
+  let label = "";
   try {
     // The call's Jenkins requests wait in this client's own line when Jenkins is busy.
     const result = await onBehalfOf(client, () =>
-      tool.handler(input as z.output<z.ZodObject>, {
-        jenkins,
-        signal,
-        progress: progressReporter(ctx),
-        logger,
-        client,
-        audit,
-        offers: (name) => call.offered.has(name),
-        job,
-        folder: (name, field) => listableFolder(caller, name, field),
-        async readJob(name) {
-          const found = await jenkins.getJob(await job("read", name), signal);
-          audit.done = `read job ${found.fullName}`;
-          return found;
-        },
-        async readBuild(name, number) {
-          return jenkins.getBuild(await job("read", name), buildRef(number), signal);
-        },
-        async authorize(action, name, what) {
-          audit.job ??= name;
-          audit.rule = await guard.authorize(
-            { client: identity, action, job: name, what: what ?? `${action} ${name}` },
-            confirm,
-          );
-        },
-        check(action, name) {
-          audit.job ??= name ?? undefined;
-          guard.check(identity, action, name);
-        },
-        mayList: (item) => guard.mayList(identity, item.fullName, isContainer(item.type)),
-        mayRead: (name) => guard.mayRead(identity, name),
-        mask: (text) => guard.masker.mask(text),
+      runHandler(tool, input as Record<string, unknown>, call, audit, (controller) => {
+        label = `[controller ${controller}] `;
       }),
     );
     finish("ok", audit.done ?? `called ${tool.name}${audit.job ? ` on ${audit.job}` : ""}`);
     return {
       content: [
-        { type: "text", text: result.text },
+        { type: "text", text: `${label}${result.text}` },
         ...(result.links ?? []).map((link) => ({ type: "resource_link" as const, ...link })),
       ],
       structuredContent: result.structured as Record<string, unknown>,
@@ -301,13 +340,134 @@ async function runTool(
       error,
     );
     if (!isExpected(error)) logger.error({ err: error }, "tool failed");
-    return { content: [{ type: "text", text: message }], isError: true };
+    return { content: [{ type: "text", text: `${label}${message}` }], isError: true };
   }
 }
 
 function refusalOf(error: unknown): "policy" | "rateCap" | undefined {
   if (error instanceof RateCapReached) return "rateCap";
   return error instanceof PolicyDenied ? "policy" : undefined;
+}
+
+/**
+ * The handler's result: on a server of one controller, the tool's handler as is; with several, on
+ * the controller the call names (its answer then carries `controller`), or, for tools that span
+ * controllers, on the one named or all of them.
+ */
+async function runHandler(
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  call: Call,
+  audit: AuditNote,
+  onOne: (controller: string) => void,
+): Promise<ToolResult<Record<string, unknown>>> {
+  const signal = call.ctx.mcpReq.signal;
+  const choice = call.deps.controllers;
+  if (!choice) return tool.handler(input, toolContext(call, audit, undefined, signal));
+  const across = tool.acrossControllers;
+  const chosen = chooseController(input, choice.names, Boolean(across));
+  const { controller } = chosen;
+  if (across) {
+    const controllers = controller ? [controller] : choice.names;
+    audit.controller = controllers.join(",");
+    if (controller) onOne(controller);
+    return across.handler(chosen.input, {
+      controllers,
+      audit,
+      gather: (work) =>
+        controller
+          ? onController(controller, async () => ({
+              answers: [
+                { controller, value: await work(toolContext(call, audit, controller, signal), controller) },
+              ],
+              unavailable: [],
+            }))
+          : gatherAcrossAll(controllers, call, audit, work),
+    });
+  }
+  // chooseController names one for every tool that does not span controllers.
+  const one = controller as string;
+  audit.controller = one;
+  onOne(one);
+  const result = await onController(one, () =>
+    tool.handler(chosen.input, toolContext(call, audit, one, signal)),
+  );
+  return { ...result, structured: { ...(result.structured as object), controller: one } };
+}
+
+/** Every controller's answer, each within the fan-out limits; an error when none answered. */
+async function gatherAcrossAll<T>(
+  controllers: readonly string[],
+  call: Call,
+  audit: AuditNote,
+  work: (context: ToolContext, controller: string) => Promise<T>,
+): Promise<Gathered<T>> {
+  const limits = (call.deps.controllers as ControllerChoice).fanOut;
+  const gathered = await gatherAcross(
+    controllers,
+    (controller, signal) =>
+      onController(controller, () => work(toolContext(call, audit, controller, signal), controller)),
+    limits,
+    call.ctx.mcpReq.signal,
+  );
+  if (gathered.answers.length === 0) {
+    const reasons = gathered.unavailable.map(({ controller, reason }) => `${controller}: ${reason}`);
+    throw new ToolError(
+      `No Jenkins controller answered (${reasons.join("; ")}); try again, or name one controller.`,
+    );
+  }
+  return gathered;
+}
+
+/** What a handler works with, on `controller` when the server has several. */
+function toolContext(
+  call: Call,
+  audit: AuditNote,
+  controller: string | undefined,
+  signal: AbortSignal,
+): ToolContext {
+  const { client: identity, guard, jenkins } = callerOf(call.deps, call.ctx, controller);
+  const client = identity.name;
+  const confirm = confirmerFor(call.server, call.ctx);
+  const caller = { client: identity, guard, jenkins, signal, confirm };
+  const job = async (action: Action, name: string, field?: string) => {
+    const path = await permittedJob(caller, action, name, field);
+    audit.job ??= formatJobPath(path);
+    return path;
+  };
+  return {
+    jenkins,
+    signal,
+    progress: progressReporter(call.ctx),
+    logger: call.deps.logger.child({ tool: call.tool, client, ...(controller ? { controller } : {}) }),
+    client,
+    audit,
+    offers: (name) => call.offered.has(name),
+    job,
+    folder: (name, field) => listableFolder(caller, name, field),
+    async readJob(name) {
+      const found = await jenkins.getJob(await job("read", name), signal);
+      audit.done = `read job ${found.fullName}`;
+      return found;
+    },
+    async readBuild(name, number) {
+      return jenkins.getBuild(await job("read", name), buildRef(number), signal);
+    },
+    async authorize(action, name, what) {
+      audit.job ??= name;
+      audit.rule = await guard.authorize(
+        { client: identity, action, job: name, what: what ?? `${action} ${name}` },
+        confirm,
+      );
+    },
+    check(action, name) {
+      audit.job ??= name ?? undefined;
+      guard.check(identity, action, name);
+    },
+    mayList: (item) => guard.mayList(identity, item.fullName, isContainer(item.type)),
+    mayRead: (name) => guard.mayRead(identity, name),
+    mask: (text) => guard.masker.mask(text),
+  };
 }
 
 function outcomeOf(error: unknown): AuditEntry["outcome"] {
@@ -319,6 +479,7 @@ function outcomeOf(error: unknown): AuditEntry["outcome"] {
 function isExpected(error: unknown): boolean {
   return (
     error instanceof ToolError ||
+    error instanceof ControllerChoiceError ||
     error instanceof JenkinsError ||
     error instanceof PolicyDenied ||
     error instanceof ConfirmationDeclined

@@ -21,12 +21,19 @@ const TOKEN = "workflows-token-0123456789abcdef";
 
 /** Settings for every session: the simulator's admin, every toolset, and what a test adds. */
 function settings(jenkinsUrl: string, extra: Record<string, string>): Record<string, string> {
-  return cliEnv(jenkinsUrl, {
+  const env = cliEnv(jenkinsUrl, {
     JENKINS_USER: admin.id,
     JENKINS_API_TOKEN: admin.apiToken,
     JENKINS_MCP_TOOLSETS: "all",
     ...extra,
   });
+  // A controllers file names each controller's URL and credentials instead.
+  if (extra.JENKINS_MCP_CONTROLLERS) {
+    delete env.JENKINS_URL;
+    delete env.JENKINS_USER;
+    delete env.JENKINS_API_TOKEN;
+  }
+  return env;
 }
 
 export async function openSession(

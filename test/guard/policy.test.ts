@@ -180,3 +180,58 @@ rules:
     expect(policy.decide({ name: "ci-bot", groups: [] }, "read", "team/api").allowed).toBe(false);
   });
 });
+
+describe("policy rules per controller", () => {
+  const policy = parsePolicy(`
+rules:
+  - name: prod-hides-secret
+    clients: ["*"]
+    controllers: [prod]
+    jobs: ["secret/**"]
+    deny: [read]
+  - name: prod-reads
+    clients: ["*"]
+    controllers: [prod]
+    jobs: ["**"]
+    allow: [read]
+  - name: everyone-triggers
+    clients: ["*"]
+    controllers: [staging, legacy]
+    jobs: ["**"]
+    allow: [read, trigger]
+`);
+
+  it("keeps, per controller, only its rules in their order: the first match still decides", () => {
+    const prod = policy.forController("prod");
+    const staging = policy.forController("staging");
+    expect(prod.decide("bot", "read", "secret/api")).toMatchObject({
+      allowed: false,
+      rule: "prod-hides-secret",
+    });
+    expect(prod.decide("bot", "trigger", "team/api")).toEqual({
+      allowed: false,
+      rule: null,
+      reason:
+        'no policy rule allows client "bot" to trigger team/api on controller prod (the policy denies by default)',
+    });
+    expect(staging.decide("bot", "read", "secret/api")).toMatchObject({
+      allowed: true,
+      rule: "everyone-triggers",
+    });
+    expect(staging.decide("bot", "trigger", "team/api")).toMatchObject({ allowed: true });
+    expect(prod.mayList("bot", "secret", true)).toBe(false);
+    expect(staging.mayList("bot", "secret", true)).toBe(true);
+  });
+
+  it("names the controller in refusals only when asked to", () => {
+    const quiet = policy.forController("prod", false).decide("bot", "trigger", "team/api");
+    expect(quiet).toMatchObject({ allowed: false, reason: expect.not.stringContaining("controller") });
+    expect(policy.controllerNames()).toEqual(["prod", "staging", "legacy"]);
+  });
+
+  it("refuses an empty controllers list", () => {
+    expect(() =>
+      parsePolicy('rules:\n  - { name: r, clients: ["*"], controllers: [], jobs: ["**"], allow: [read] }'),
+    ).toThrowError(/line 2 \(rules\.0\.controllers\): controllers must list at least one controller name/);
+  });
+});

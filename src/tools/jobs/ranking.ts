@@ -26,9 +26,9 @@ export function matchTier(item: TreeItem, query: string, words: readonly string[
 }
 
 /** The items every word matches, best first; shorter names before longer ones of the same tier. */
-export function rankJobs(items: readonly TreeItem[], query: string): TreeItem[] {
+export function rankJobs<Item extends TreeItem>(items: readonly Item[], query: string): Item[] {
   const words = queryWords(query);
-  const ranked: Array<{ item: TreeItem; tier: number }> = [];
+  const ranked: Array<{ item: Item; tier: number }> = [];
   for (const item of items) {
     const tier = matchTier(item, query, words);
     if (tier !== undefined) ranked.push({ item, tier });

@@ -19,7 +19,7 @@ import { InflightRequests } from "./inflight.js";
 import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonrpc.js";
 import type { PrometheusMetrics } from "./metrics.js";
 import type { OAuthGate } from "./oauth/gate.js";
-import { ReadinessProbe } from "./readiness.js";
+import { ReadinessReport } from "./readiness.js";
 
 export const MCP_PATH = "/mcp";
 
@@ -34,7 +34,7 @@ export class HttpFront {
   private readonly guards: RequestGuards;
   private readonly auth: TokenAuthenticator;
   private readonly endpoint: McpEndpoint;
-  private readonly readiness: ReadinessProbe;
+  private readonly readiness: ReadinessReport;
   private readonly inflight = new InflightRequests();
   /** Set as the port is bound (its default resource URI is the listener's URL), before any request. */
   private oauth: OAuthGate | undefined;
@@ -52,7 +52,7 @@ export class HttpFront {
     // Audit lines carry the id of the HTTP request that caused them, whoever started this server.
     const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
     this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
-    this.readiness = new ReadinessProbe(deps.jenkins);
+    this.readiness = new ReadinessReport(deps.jenkins, deps.controllers?.shared);
     this.telemetry = deps.telemetry;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -163,11 +163,8 @@ export class HttpFront {
   }
 
   private async ready(exchange: Exchange): Promise<void> {
-    const readiness = await this.readiness.check();
-    if (readiness.ready) {
-      return sendJson(exchange, 200, { status: "ready", jenkinsVersion: readiness.jenkinsVersion });
-    }
-    return sendJson(exchange, 503, { status: "unavailable", reason: readiness.reason });
+    const { status, body } = await this.readiness.answer();
+    return sendJson(exchange, status, body);
   }
 
   /** Like the probes, served without a token: it holds counts only, never a name (see metrics.ts). */

@@ -60,12 +60,12 @@ export class PrometheusMetrics implements TelemetrySink {
       help: "Reads answered by an identical read under way or kept fresh, instead of a request of their own",
       registers,
     });
-    const budget = telemetry.budget;
+    const { budgets } = telemetry;
     gauge(registers, "jenkins_mcp_jenkins_requests_waiting", "Jenkins requests waiting for the budget", () =>
-      budget ? budget.waiting : 0,
+      budgets.reduce((sum, budget) => sum + budget.waiting, 0),
     );
     gauge(registers, "jenkins_mcp_jenkins_requests_in_flight", "Jenkins requests under way", () =>
-      budget ? budget.inUse : 0,
+      budgets.reduce((sum, budget) => sum + budget.inUse, 0),
     );
     gauge(registers, "jenkins_mcp_sessions", "Open sessions of 2025 clients", sessions);
     collectDefaultMetrics({ register: this.registry });
