@@ -44,7 +44,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const exchangeLogger = config.transport === "http" ? requestScopedLogger(logger) : logger;
   const observer = { onExchange: (event: object) => exchangeLogger.debug(event, "jenkins request") };
   const jenkins = new HttpJenkinsClient(config.jenkins, observer);
-  const guardrails = createGuardrails(config, jenkins, options.env ?? {}, observer);
+  const guardrails = createGuardrails(config, jenkins, options.env ?? {}, logger, observer);
   return {
     config,
     logger,

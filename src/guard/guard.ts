@@ -1,10 +1,9 @@
 import type { AuditTrail } from "./audit.js";
 import { SecretMasker } from "./masking.js";
 import type { Action, Decision, Policy } from "./policy.js";
+import { LocalRateLimiter, type RateLimiter, RateStoreUnavailable } from "./rate.js";
 
 type Allowed = Extract<Decision, { allowed: true }>;
-
-import { RateLimiter } from "./rate.js";
 
 /**
  * A call the policy refused: changes nothing and names its rule. Nothing of the job was read: at
@@ -47,11 +46,12 @@ export interface AccessRequest {
  */
 export class Guard {
   readonly masker: SecretMasker;
-  private readonly limiter = new RateLimiter();
 
   constructor(
     readonly policy: Policy | undefined,
     readonly audit: AuditTrail | undefined,
+    /** Where trigger rate caps are counted: this process unless a shared store is configured. */
+    private readonly limiter: RateLimiter = new LocalRateLimiter(),
   ) {
     this.masker = new SecretMasker(policy?.maskPatterns ?? []);
   }
@@ -75,16 +75,33 @@ export class Guard {
     const decision = this.decide(request.client, request.action, request.job);
     if (!decision) return undefined;
     if (decision.confirm) await this.confirm(request, decision.rule, confirm);
-    if (decision.triggersPerMinute !== undefined) {
-      const taken = this.limiter.take(`${request.client}\u0000${decision.rule}`, decision.triggersPerMinute);
-      if (taken !== true) {
-        throw new PolicyDenied(
-          `Refused by policy: rule "${decision.rule}" allows ${request.client} ${decision.triggersPerMinute} triggers a minute; try again in ${taken} s.`,
-          decision.rule,
-        );
-      }
-    }
+    if (decision.triggersPerMinute !== undefined)
+      await this.countTrigger(request, decision.rule, decision.triggersPerMinute);
     return decision.rule;
+  }
+
+  /** Client names cannot hold ":", so the key names one client and one rule. */
+  private async countTrigger(request: AccessRequest, rule: string, perMinute: number): Promise<void> {
+    let taken: true | number;
+    try {
+      taken = await this.limiter.take(`${request.client}:${rule}`, perMinute);
+    } catch (error) {
+      if (!(error instanceof RateStoreUnavailable)) throw error;
+      throw new PolicyDenied(
+        `Refused: rule "${rule}" caps triggers at ${perMinute} a minute and the count is kept in ${error.store}, which cannot be reached (${error.reason}); nothing was sent to Jenkins: try again once it answers.`,
+        rule,
+      );
+    }
+    if (taken !== true) {
+      throw new PolicyDenied(
+        `Refused by policy: rule "${rule}" allows ${request.client} ${perMinute} triggers a minute; try again in ${taken} s.`,
+        rule,
+      );
+    }
+  }
+
+  close(): Promise<void> {
+    return this.limiter.close();
   }
 
   private decide(client: string, action: Action, job: string): Allowed | undefined {

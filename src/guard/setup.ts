@@ -2,9 +2,12 @@ import { readFileSync } from "node:fs";
 import { type Config, ConfigError } from "../config.js";
 import { HttpJenkinsClient } from "../jenkins/client.js";
 import type { HttpObserver } from "../jenkins/http.js";
+import type { Logger } from "../logger.js";
 import { type AuditTrail, fileAuditTrail } from "./audit.js";
 import { Guard } from "./guard.js";
 import { loadPolicy, type PolicyRule } from "./policy.js";
+import { LocalRateLimiter } from "./rate.js";
+import { RedisRateLimiter } from "./redis-rate.js";
 
 export interface Guardrails {
   guard: Guard;
@@ -21,6 +24,7 @@ export function createGuardrails(
   config: Config,
   shared: HttpJenkinsClient,
   env: Record<string, string | undefined>,
+  logger: Logger,
   observer?: HttpObserver,
 ): Guardrails {
   const policy = config.guard.policyFile ? loadPolicy(config.guard.policyFile) : undefined;
@@ -33,11 +37,15 @@ export function createGuardrails(
     const auth = { kind: "apiToken" as const, user: actAs.user, token: identityToken(client, actAs, env) };
     identities.set(client, new HttpJenkinsClient({ ...config.jenkins, auth }, observer));
   }
+  const { rateStore } = config.guard;
+  const limiter = rateStore ? new RedisRateLimiter(rateStore, logger) : new LocalRateLimiter();
+  const guard = new Guard(policy, audit, limiter);
   return {
-    guard: new Guard(policy, audit),
+    guard,
     jenkinsFor: (client) => identities.get(client) ?? shared,
     async close() {
       audit?.flush();
+      await guard.close();
       await Promise.all([...identities.values()].map((jenkins) => jenkins.close()));
     },
   };

@@ -31,7 +31,10 @@ export class HttpFront {
   private readonly endpoint: McpEndpoint;
   private readonly readiness: ReadinessProbe;
   private readonly inflight = new InflightRequests();
+  /** Set on shutdown: `/readyz` answers 503 from then on. */
   private draining: Promise<void> | undefined;
+  /** Set once the shutdown delay is over: new requests are refused from then on. */
+  private closing = false;
 
   constructor(
     private readonly config: HttpConfig,
@@ -93,7 +96,17 @@ export class HttpFront {
     }
   }
 
+  /**
+   * Not ready first, while still serving, so that a load balancer probing `/readyz` stops sending
+   * new work before the port closes; then no new requests, the running ones finished, and exit.
+   */
   private async drain(): Promise<void> {
+    const { shutdownDelayMs } = this.config;
+    if (shutdownDelayMs > 0) {
+      this.logger.info({ delayMs: shutdownDelayMs }, "not ready: still serving while load balancers notice");
+      await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
+    }
+    this.closing = true;
     this.server.close();
     this.server.closeIdleConnections();
     this.endpoint.closeStreams();
@@ -122,7 +135,7 @@ export class HttpFront {
   private async route(exchange: Exchange): Promise<void> {
     const { req } = exchange;
     const path = pathOf(req.url);
-    if (this.draining) {
+    if (this.closing) {
       exchange.res.setHeader("connection", "close");
       return refuse(exchange, 503, "The server is shutting down", { "retry-after": "1" });
     }
@@ -134,6 +147,7 @@ export class HttpFront {
   }
 
   private async ready(exchange: Exchange): Promise<void> {
+    if (this.draining) return sendJson(exchange, 503, { status: "shutting down" });
     const readiness = await this.readiness.check();
     if (readiness.ready) {
       return sendJson(exchange, 200, { status: "ready", jenkinsVersion: readiness.jenkinsVersion });
