@@ -21,6 +21,7 @@ import { largeFolder } from "./scenarios/folder.js";
 import { logPaging, logTail } from "./scenarios/logs.js";
 import { memory } from "./scenarios/memory.js";
 import { overhead } from "./scenarios/overhead.js";
+import { soak } from "./scenarios/soak.js";
 import { throughput } from "./scenarios/throughput.js";
 
 /** In the order of the table in issue #8. */
@@ -34,6 +35,7 @@ const SCENARIOS: readonly Scenario[] = [
   memory,
   coldStart,
   contextCost,
+  soak,
 ];
 
 const { values: flags } = parseArgs({

@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 import { SIMULATOR_USERS } from "../../simulator/auth.js";
 import type { ToolAnswer } from "./context.js";
 import type { HttpMode } from "./rpc.js";
-import type { SeenRequest, SimulatorReply, SimulatorRequest } from "./simulator-protocol.js";
+import type {
+  FaultRequest,
+  SeenRequest,
+  SimulatorReply,
+  SimulatorRequest,
+  TriggerPosts,
+} from "./simulator-protocol.js";
 
 /** Compiled to dist-bench/bench/lib/: the repository is three levels up. */
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -63,6 +69,21 @@ export class SimulatorProcess {
     const reply = await this.ask({ kind: "requests" });
     if (reply.kind !== "requests") throw new Error(`unexpected ${reply.kind}`);
     return reply.requests;
+  }
+
+  async injectFault(fault: FaultRequest): Promise<void> {
+    await this.ask({ kind: "fault", fault });
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.ask({ kind: "clearFaults" });
+  }
+
+  /** POSTs that started (or tried to start) builds since the last reset. */
+  async triggers(): Promise<TriggerPosts> {
+    const reply = await this.ask({ kind: "triggers" });
+    if (reply.kind !== "triggers") throw new Error(`unexpected ${reply.kind}`);
+    return reply;
   }
 
   close(): void {

@@ -21,6 +21,18 @@ export const CLUSTER_TOKEN = "cluster-token-0123456789abcdef";
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 
+/** Every process started here, killed when this process exits, however a test or bench ended. */
+const started = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of started) child.kill("SIGKILL");
+});
+
+function track(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once("exit", () => started.delete(child));
+  return child;
+}
+
 /**
  * The path of a binary the tests start. Missing, it fails the test with what to install: these
  * tests must run in CI, so they never skip.
@@ -84,7 +96,7 @@ export class RedisServer {
     const binary = requireBinary("redis-server");
     const chosen = port ?? (await freePort());
     const args = ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "inherit"] });
+    const child = track(spawn(binary, args, { stdio: ["ignore", "ignore", "inherit"] }));
     await listening(chosen, child, "redis-server");
     return new RedisServer(child, chosen);
   }
@@ -125,7 +137,9 @@ export class Balancer {
       env[`MCP_INSTANCE_${index + 1}`] = `127.0.0.1:${instance}`;
     });
     // -db: in the foreground; its log (stdout) is dropped.
-    const child = spawn(binary, ["-db", "-f", HAPROXY_CONFIG], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = track(
+      spawn(binary, ["-db", "-f", HAPROXY_CONFIG], { env, stdio: ["ignore", "ignore", "pipe"] }),
+    );
     await listening(port, child, "haproxy");
     return new Balancer(child, port, instancePorts.length);
   }
@@ -179,12 +193,12 @@ export class Instance {
 
   async start(): Promise<void> {
     const env = {
+      MCP_AUTH_TOKEN: CLUSTER_TOKEN,
       ...this.env,
       MCP_TRANSPORT: "http",
       MCP_PORT: String(this.port),
-      MCP_AUTH_TOKEN: CLUSTER_TOKEN,
     };
-    const child = spawn(process.execPath, [CLI], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = track(spawn(process.execPath, [CLI], { env, stdio: ["ignore", "ignore", "pipe"] }));
     this.child = child;
     this.exited = exitOf(child);
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
@@ -248,10 +262,17 @@ export class Cluster {
       );
       instances.push(instance);
     }
-    await Promise.all(instances.map((instance) => instance.start()));
-    // HAProxy starts every server UP: each must pass its first check, which reaches Jenkins.
-    await Promise.all(instances.map((instance) => instance.ready()));
-    const balancer = await Balancer.start(instances.map((instance) => instance.port));
+    let balancer: Balancer | undefined;
+    try {
+      await Promise.all(instances.map((instance) => instance.start()));
+      // HAProxy starts every server UP: each must pass its first check, which reaches Jenkins.
+      await Promise.all(instances.map((instance) => instance.ready()));
+      balancer = await Balancer.start(instances.map((instance) => instance.port));
+    } catch (error) {
+      // Nothing started here may outlive a failed start.
+      await Promise.all(instances.map((instance) => instance.kill()));
+      throw error;
+    }
     return new Cluster(instances, balancer);
   }
 
