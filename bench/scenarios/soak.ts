@@ -172,6 +172,7 @@ function rows({ sessions, seconds, elapsed, tally, rssAtStart, rssAtEnd, posts, 
   const what = `${sessions} sessions, 3 instances behind HAProxy, ${seconds} s`;
   const errors = [...tally.errors.entries()].sort((a, b) => b[1] - a[1]);
   const transport = errors.filter(([kind]) => kind.startsWith("transport"));
+  const unanswered = transport.reduce((sum, [, n]) => sum + n, 0);
   const describe = (list: [string, number][]) => list.map(([kind, n]) => `${n} × ${kind}`).join("; ");
   return [
     {
@@ -185,9 +186,13 @@ function rows({ sessions, seconds, elapsed, tally, rssAtStart, rssAtEnd, posts, 
     {
       group,
       measure: "soak: calls that got no answer (HTTP or connection errors)",
-      value: transport.reduce((sum, [, n]) => sum + n, 0),
+      value: unanswered,
       unit: "count",
       target: { max: 0 },
+      baseline: {
+        label: "calls made",
+        value: tally.latencies.length + transport.reduce((sum, [, n]) => sum + n, 0),
+      },
       ...(transport.length > 0 ? { note: describe(transport) } : {}),
     },
     {
@@ -210,6 +215,7 @@ function rows({ sessions, seconds, elapsed, tally, rssAtStart, rssAtEnd, posts, 
       value: Math.abs(posts.queued - tally.triggersOk),
       unit: "count",
       target: { max: 0 },
+      baseline: { label: "triggers answered OK", value: tally.triggersOk },
       note: `${posts.seen} trigger POSTs seen by Jenkins, ${posts.queued} answered 201; ${tally.triggersOk} triggers answered OK, ${tally.triggersFailed} with an error`,
     },
   ];
