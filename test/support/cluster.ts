@@ -63,10 +63,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts connections on the port, or rejects when `child` exits first. */
-async function listening(port: number, child: ChildProcess, what: string): Promise<void> {
+export async function listening(port: number, child?: ChildProcess, what = "the server"): Promise<void> {
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
       throw new Error(`${what} exited before listening`);
+    }
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, "127.0.0.1");
       socket.once("connect", () => {
