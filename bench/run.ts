@@ -22,6 +22,7 @@ import { largeFolder } from "./scenarios/folder.js";
 import { logPaging, logTail } from "./scenarios/logs.js";
 import { memory } from "./scenarios/memory.js";
 import { overhead } from "./scenarios/overhead.js";
+import { soak } from "./scenarios/soak.js";
 import { throughput } from "./scenarios/throughput.js";
 
 /** In the order of the table in issue #8. */
@@ -36,6 +37,7 @@ const SCENARIOS: readonly Scenario[] = [
   memory,
   coldStart,
   contextCost,
+  soak,
 ];
 
 const { values: flags } = parseArgs({

@@ -1,8 +1,9 @@
 /**
  * The Jenkins simulator in a process of its own, so that its CPU and memory are not counted as the
  * server's. Started by the bench with an IPC channel: it sends `{ url }` once listening, then answers
- * `reset` (forget recorded requests), `summary` (how many and how many bytes since) and `requests`
- * (each one, to replay them directly).
+ * `reset` (forget recorded requests), `summary` (how many and how many bytes since), `requests`
+ * (each one, to replay them directly), `fault` and `clearFaults` (sim.injectFault), and `triggers`
+ * (the POSTs that start builds, to check none was sent twice).
  */
 import { JenkinsSimulator } from "../simulator/jenkins-simulator.js";
 import type { SimulatorReply, SimulatorRequest } from "./lib/simulator-protocol.js";
@@ -20,6 +21,22 @@ process.on("message", (message: SimulatorRequest) => {
   } else if (message.kind === "summary") {
     const responseBytes = simulator.requests.reduce((sum, request) => sum + request.responseBytes, 0);
     reply({ kind: "summary", count: simulator.requests.length, responseBytes });
+  } else if (message.kind === "fault") {
+    const { method, path, ...rest } = message.fault;
+    simulator.injectFault({ match: { path, ...(method ? { method } : {}) }, ...rest });
+    reply({ kind: "fault" });
+  } else if (message.kind === "clearFaults") {
+    simulator.clearFaults();
+    reply({ kind: "clearFaults" });
+  } else if (message.kind === "triggers") {
+    const posts = simulator.requests.filter(
+      (request) => request.method === "POST" && /\/(build|buildWithParameters)$/.test(request.path),
+    );
+    reply({
+      kind: "triggers",
+      seen: posts.length,
+      queued: posts.filter((post) => post.status === 201).length,
+    });
   } else if (message.kind === "requests") {
     reply({
       kind: "requests",

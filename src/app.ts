@@ -77,7 +77,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       new HttpJenkinsClient(controller, trafficOf(controller.name)),
     ]),
   );
-  const guardrails = createGuardrails(config, controllers.list, shared, env, trafficOf);
+  const guardrails = createGuardrails(config, controllers.list, shared, env, logger, trafficOf);
   return {
     config,
     logger,

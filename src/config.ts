@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import type { RedisRateStoreConfig } from "./guard/redis-rate.js";
 import { fillBlock, table } from "./markdown.js";
 
 /** A configuration mistake: the CLI prints its message alone and exits with code 2. */
@@ -92,6 +93,8 @@ export interface HttpConfig {
   maxSessions: number;
   sessionIdleMs: number;
   shutdownGraceMs: number;
+  /** After SIGTERM, not ready but still serving for this long, before the port closes. */
+  shutdownDelayMs: number;
 }
 
 /** Which tools the server offers; names are checked against the tool list when the server starts. */
@@ -108,6 +111,8 @@ export interface ToolSelection {
 interface GuardConfig {
   policyFile?: string;
   auditLog?: string;
+  /** Trigger rate caps shared by every instance; unset: each instance counts its own. */
+  rateStore?: RedisRateStoreConfig;
 }
 
 export interface Config {
@@ -255,6 +260,34 @@ const claimName = (name: string, fallback: string) =>
     .trim()
     .regex(/^[^\s]{1,200}$/, `${name} is a claim name without spaces`)
     .default(fallback);
+
+/** A Redis URL; the password comes from MCP_REDIS_PASSWORD(_FILE), never the URL (logs, process lists). */
+const redisUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(value);
+      } catch {}
+      if (!parsed || (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") || !parsed.hostname) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be like redis://host:6379/0 or rediss://host:6380`,
+        });
+        return z.NEVER;
+      }
+      if (parsed.password) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must not contain a password; use MCP_REDIS_PASSWORD_FILE`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .optional();
 
 const hostName = (name: string) =>
   z
@@ -507,6 +540,28 @@ const SETTINGS_TABLE = {
         schema: (name) => wholeNumber(name, 0, 3_600_000).default(60_000),
         help: "How long running calls may finish after SIGTERM",
       },
+      {
+        env: "MCP_SHUTDOWN_DELAY_MS",
+        schema: (name) => wholeNumber(name, 0, 600_000).default(0),
+        help: "After SIGTERM, `/readyz` answers 503 this long while calls are still taken, so a load balancer stops sending new ones before the port closes; set it above the balancer's time to notice",
+      },
+      {
+        env: "MCP_REDIS_URL",
+        schema: redisUrl,
+        whenUnset: "each instance counts its own",
+        help: "Redis that keeps policy trigger rate caps for every instance (`redis://host:6379/0`, `rediss://` for TLS); when it cannot be reached, capped triggers are refused",
+      },
+      {
+        env: "MCP_REDIS_PASSWORD",
+        schema: verbatimText,
+        help: "Password of that Redis (or of the user named in its URL)",
+      },
+      { env: "MCP_REDIS_PASSWORD_FILE", schema: trimmedText, help: "File holding that password" },
+      {
+        env: "MCP_REDIS_CA_FILE",
+        schema: trimmedText,
+        help: "Extra CA certificates (PEM) to trust for a `rediss://` Redis",
+      },
     ],
   },
   // OAuth 2.1 resource server mode (issue #17); see docs/oauth.md.
@@ -667,7 +722,11 @@ export function loadConfig(env: Env): Config {
       exclude: raw.JENKINS_MCP_EXCLUDE_TOOLS,
       toolsets: raw.JENKINS_MCP_TOOLSETS,
     }),
-    guard: dropUndefined({ policyFile: raw.JENKINS_MCP_POLICY, auditLog: raw.JENKINS_MCP_AUDIT_LOG }),
+    guard: dropUndefined({
+      policyFile: raw.JENKINS_MCP_POLICY,
+      auditLog: raw.JENKINS_MCP_AUDIT_LOG,
+      rateStore: rateStore(raw),
+    }),
   };
 }
 
@@ -708,6 +767,7 @@ function httpConfig(raw: z.output<typeof rawSchema>): HttpConfig {
     maxSessions: raw.MCP_MAX_SESSIONS,
     sessionIdleMs: raw.MCP_SESSION_IDLE_MS,
     shutdownGraceMs: raw.MCP_SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: raw.MCP_SHUTDOWN_DELAY_MS,
   };
   const authenticated = config.tokens.length > 0 || config.oauth !== undefined;
   if (raw.MCP_TRANSPORT === "http" && !authenticated && !config.allowUnauthenticated) {
@@ -769,6 +829,18 @@ const OAUTH_DEFAULTED = new Set([
   "MCP_OAUTH_ALGORITHMS",
   "MCP_OAUTH_CLOCK_SKEW_S",
 ]);
+
+function rateStore(raw: z.output<typeof rawSchema>): RedisRateStoreConfig | undefined {
+  if (!raw.MCP_REDIS_URL) {
+    for (const name of ["MCP_REDIS_PASSWORD", "MCP_REDIS_CA_FILE"] as const) {
+      if (raw[name]) throw new ConfigError(`${name} is set but MCP_REDIS_URL is not`);
+    }
+    return undefined;
+  }
+  const caFile = raw.MCP_REDIS_CA_FILE;
+  if (caFile) readSecretFile("MCP_REDIS_CA_FILE", caFile);
+  return dropUndefined({ url: raw.MCP_REDIS_URL, password: raw.MCP_REDIS_PASSWORD, caFile });
+}
 
 /** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
 export function isLoopbackHost(host: string): boolean {
@@ -838,7 +910,12 @@ function normalizeEnv(env: Env): Env {
 
 function withSecretFiles(env: Env): Env {
   const result = { ...env };
-  for (const name of ["JENKINS_API_TOKEN", "JENKINS_PASSWORD", "MCP_OAUTH_INTROSPECTION_SECRET"]) {
+  for (const name of [
+    "JENKINS_API_TOKEN",
+    "JENKINS_PASSWORD",
+    "MCP_OAUTH_INTROSPECTION_SECRET",
+    "MCP_REDIS_PASSWORD",
+  ]) {
     const file = env[`${name}_FILE`];
     if (!file) continue;
     if (env[name]) throw new ConfigError(`Set either ${name} or ${name}_FILE, not both`);

@@ -54,6 +54,7 @@ const GROUPS = [
   "memory",
   "cold start",
   "context cost",
+  "soak",
 ];
 
 /** A row of bench/results.json: the bench's row and whether it met its target. */

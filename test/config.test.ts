@@ -101,6 +101,31 @@ describe("loadConfig", () => {
     );
   });
 
+  it("takes a shared Redis for rate caps, its password from a file, and refuses a password in the URL", () => {
+    const config = loadConfig({
+      ...base,
+      MCP_REDIS_URL: "rediss://jenkins-mcp@cache.example.com:6380/2",
+      MCP_REDIS_PASSWORD_FILE: secretFile("s3cret\n"),
+    });
+    expect(config.guard.rateStore).toEqual({
+      url: "rediss://jenkins-mcp@cache.example.com:6380/2",
+      password: "s3cret",
+    });
+    expect(loadConfig(base).guard.rateStore).toBeUndefined();
+    for (const [env, message] of [
+      [{ MCP_REDIS_URL: "redis://:pw@cache:6379" }, /MCP_REDIS_URL must not contain a password/],
+      [{ MCP_REDIS_URL: "http://cache:6379" }, /MCP_REDIS_URL must be like redis:\/\/host:6379/],
+      [{ MCP_REDIS_PASSWORD: "pw" }, /MCP_REDIS_PASSWORD is set but MCP_REDIS_URL is not/],
+      [
+        { MCP_REDIS_URL: "rediss://cache", MCP_REDIS_CA_FILE: "/nonexistent/ca.pem" },
+        /MCP_REDIS_CA_FILE names a file that cannot be read \(ENOENT\)/,
+      ],
+    ] as const) {
+      expect(() => loadConfig({ ...base, ...env })).toThrowError(ConfigError);
+      expect(() => loadConfig({ ...base, ...env })).toThrowError(message);
+    }
+  });
+
   it("honours proxies in either case", () => {
     const config = loadConfig({ ...base, https_proxy: "http://proxy:3128", NO_PROXY: "localhost" });
     expect(config.jenkins?.proxy).toEqual({ httpsProxy: "http://proxy:3128/", noProxy: "localhost" });

@@ -1,12 +1,18 @@
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { type AddressInfo, connect, createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SIMULATOR_USERS } from "../../simulator/auth.js";
+import { freePort, listening } from "../../test/support/cluster.js";
 import type { ToolAnswer } from "./context.js";
 import type { HttpMode } from "./rpc.js";
-import type { SeenRequest, SimulatorReply, SimulatorRequest } from "./simulator-protocol.js";
+import type {
+  FaultRequest,
+  SeenRequest,
+  SimulatorReply,
+  SimulatorRequest,
+  TriggerPosts,
+} from "./simulator-protocol.js";
 
 /** Compiled to dist-bench/bench/lib/: the repository is three levels up. */
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -63,6 +69,21 @@ export class SimulatorProcess {
     const reply = await this.ask({ kind: "requests" });
     if (reply.kind !== "requests") throw new Error(`unexpected ${reply.kind}`);
     return reply.requests;
+  }
+
+  async injectFault(fault: FaultRequest): Promise<void> {
+    await this.ask({ kind: "fault", fault });
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.ask({ kind: "clearFaults" });
+  }
+
+  /** POSTs that started (or tried to start) builds since the last reset. */
+  async triggers(): Promise<TriggerPosts> {
+    const reply = await this.ask({ kind: "triggers" });
+    if (reply.kind !== "triggers") throw new Error(`unexpected ${reply.kind}`);
+    return reply;
   }
 
   close(): void {
@@ -209,35 +230,9 @@ export class HttpServerProcess extends ServerProcess {
       child.stderr?.on("data", onData);
       child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${seen}`)));
       if (quiet)
-        void waitForPort(Number(env.MCP_PORT)).then(() => resolve(`http://127.0.0.1:${env.MCP_PORT}/mcp`));
+        void listening(Number(env.MCP_PORT)).then(() => resolve(`http://127.0.0.1:${env.MCP_PORT}/mcp`));
     });
     return new HttpServerProcess(child, url);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem } from "node:os";
 import { KB, MB } from "./stats.js";
 
-type Unit = "ms" | "bytes" | "MB/s" | "calls/s" | "memory";
+type Unit = "ms" | "bytes" | "MB/s" | "calls/s" | "memory" | "count";
 
 /** One figure of the table. */
 export interface Row {
@@ -53,6 +53,8 @@ function format(value: number, unit: Unit): string {
       return `${value.toFixed(0)} MB/s`;
     case "calls/s":
       return `${Math.round(value).toLocaleString("en-US")}/s`;
+    case "count":
+      return Math.round(value).toLocaleString("en-US");
   }
 }
 

@@ -2,7 +2,7 @@ import type { AuditTrail } from "./audit.js";
 import type { Identity } from "./identity.js";
 import { SecretMasker } from "./masking.js";
 import type { Action, Decision, Policy } from "./policy.js";
-import { RateLimiter } from "./rate.js";
+import { LocalRateLimiter, type RateLimiter, RateStoreUnavailable } from "./rate.js";
 
 type Allowed = Extract<Decision, { allowed: true }>;
 
@@ -58,11 +58,14 @@ export class Guard {
   constructor(
     readonly policy: Policy | undefined,
     readonly audit: AuditTrail | undefined,
-    /** What the guards of several controllers share: a rule's rate cap counts on all its controllers. */
-    shared?: { masker: SecretMasker; limiter: RateLimiter },
+    /**
+     * Where trigger rate caps are counted (this process unless a shared store is configured), and
+     * what the guards of several controllers share: a rule's rate cap counts on all its controllers.
+     */
+    shared: { masker?: SecretMasker; limiter?: RateLimiter } = {},
   ) {
-    this.masker = shared?.masker ?? new SecretMasker(policy?.maskPatterns ?? []);
-    this.limiter = shared?.limiter ?? new RateLimiter();
+    this.masker = shared.masker ?? new SecretMasker(policy?.maskPatterns ?? []);
+    this.limiter = shared.limiter ?? new LocalRateLimiter();
   }
 
   /**
@@ -102,17 +105,34 @@ export class Guard {
     const decision = this.decide(request.client, request.action, request.job);
     if (!decision) return undefined;
     if (decision.confirm) await this.confirm(request, decision.rule, confirm);
-    if (decision.triggersPerMinute !== undefined) {
-      const { name } = request.client;
-      const taken = this.limiter.take(`${name}\u0000${decision.rule}`, decision.triggersPerMinute);
-      if (taken !== true) {
-        throw new RateCapReached(
-          `Refused by policy: rule "${decision.rule}" allows ${name} ${decision.triggersPerMinute} triggers a minute; try again in ${taken} s.`,
-          decision.rule,
-        );
-      }
-    }
+    if (decision.triggersPerMinute !== undefined)
+      await this.countTrigger(request, decision.rule, decision.triggersPerMinute);
     return decision.rule;
+  }
+
+  /** The key names one client and one rule: NUL is in neither (OAuth names hold ":"). */
+  private async countTrigger(request: AccessRequest, rule: string, perMinute: number): Promise<void> {
+    const { name } = request.client;
+    let taken: true | number;
+    try {
+      taken = await this.limiter.take(`${name}\u0000${rule}`, perMinute);
+    } catch (error) {
+      if (!(error instanceof RateStoreUnavailable)) throw error;
+      throw new PolicyDenied(
+        `Refused: rule "${rule}" caps triggers at ${perMinute} a minute and the count is kept in ${error.store}, which cannot be reached (${error.reason}); nothing was sent to Jenkins: try again once it answers.`,
+        rule,
+      );
+    }
+    if (taken !== true) {
+      throw new RateCapReached(
+        `Refused by policy: rule "${rule}" allows ${name} ${perMinute} triggers a minute; try again in ${taken} s.`,
+        rule,
+      );
+    }
+  }
+
+  close(): Promise<void> {
+    return this.limiter.close();
   }
 
   private decide(client: Identity, action: Action, job: string): Allowed | undefined {

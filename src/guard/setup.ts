@@ -3,10 +3,13 @@ import { type Config, ConfigError } from "../config.js";
 import type { ControllerConfig } from "../controllers.js";
 import { HttpJenkinsClient } from "../jenkins/client.js";
 import type { ControllerTraffic } from "../jenkins/traffic.js";
+import type { Logger } from "../logger.js";
 import { type AuditTrail, fileAuditTrail } from "./audit.js";
 import { Guard } from "./guard.js";
 import { type Identity, namesOf } from "./identity.js";
 import { loadPolicy, type Policy, type PolicyRule } from "./policy.js";
+import { LocalRateLimiter } from "./rate.js";
+import { RedisRateLimiter } from "./redis-rate.js";
 
 export interface Guardrails {
   guard: Guard;
@@ -27,6 +30,7 @@ export function createGuardrails(
   controllers: readonly ControllerConfig[],
   shared: ReadonlyMap<string, HttpJenkinsClient>,
   env: Record<string, string | undefined>,
+  logger: Logger,
   trafficOf?: (controller: string) => ControllerTraffic,
 ): Guardrails {
   const policy = config.guard.policyFile ? loadPolicy(config.guard.policyFile) : undefined;
@@ -46,8 +50,11 @@ export function createGuardrails(
     }
     identities.set(controller.name, here);
   }
+  const { rateStore } = config.guard;
+  const limiter = rateStore ? new RedisRateLimiter(rateStore, logger) : new LocalRateLimiter();
+  const guard = new Guard(policy, audit, { limiter });
   return {
-    guard: new Guard(policy, audit),
+    guard,
     jenkinsFor(client, controller) {
       const names = namesOf(client);
       for (const [named, jenkins] of identities.get(controller) ?? [])
@@ -58,6 +65,7 @@ export function createGuardrails(
     },
     async close() {
       audit?.flush();
+      await guard.close();
       const clients = [...identities.values()].flatMap((here) => [...here.values()]);
       await Promise.all(clients.map((jenkins) => jenkins.close()));
     },

@@ -28,6 +28,7 @@ describe("HTTP settings", () => {
       maxSessions: 1000,
       sessionIdleMs: 900_000,
       shutdownGraceMs: 60_000,
+      shutdownDelayMs: 0,
     });
   });
 

@@ -104,6 +104,26 @@ describe("graceful shutdown", () => {
     await eventually(() => server.logs.find((line) => line.msg === "stopped"), "the last log line");
   });
 
+  it("is not ready but still serves during MCP_SHUTDOWN_DELAY_MS, so a balancer can stop sending first", async () => {
+    const server = await startServer(jenkins.url, { MCP_SHUTDOWN_DELAY_MS: "3000" });
+    const client = await connect("v2-modern", server.url);
+    const ready = await fetch(new URL("/readyz", server.url));
+    expect(ready.status).toBe(200);
+    await ready.text();
+    const closing = server.close();
+    const notReady = await fetch(new URL("/readyz", server.url));
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ status: "shutting down" });
+    const result = await client.callTool("getJob", { jobFullName: "hello" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    await closing;
+    const after = await fetch(new URL("/healthz", server.url)).then(
+      (response) => response.status,
+      () => "refused",
+    );
+    expect(after).toBe("refused");
+  });
+
   it("cancels what is still running when the grace period ends", async () => {
     jenkins.injectFault({ match: { path: `/job/${SEED_JOBS.slow}/api/json` }, kind: "hang" });
     const server = await startServer(jenkins.url, { MCP_SHUTDOWN_GRACE_MS: "200" });

@@ -40,7 +40,10 @@ export class HttpFront {
   private oauth: OAuthGate | undefined;
   private readonly telemetry: Telemetry | undefined;
   private metrics: PrometheusMetrics | undefined;
+  /** Set on shutdown: `/readyz` answers 503 from then on. */
   private draining: Promise<void> | undefined;
+  /** Set once the shutdown delay is over: new requests are refused from then on. */
+  private closing = false;
 
   constructor(
     private readonly config: HttpConfig,
@@ -120,7 +123,17 @@ export class HttpFront {
     }
   }
 
+  /**
+   * Not ready first, while still serving, so that a load balancer probing `/readyz` stops sending
+   * new work before the port closes; then no new requests, the running ones finished, and exit.
+   */
   private async drain(): Promise<void> {
+    const { shutdownDelayMs } = this.config;
+    if (shutdownDelayMs > 0) {
+      this.logger.info({ delayMs: shutdownDelayMs }, "not ready: still serving while load balancers notice");
+      await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
+    }
+    this.closing = true;
     this.server.close();
     this.server.closeIdleConnections();
     this.endpoint.closeStreams();
@@ -149,7 +162,7 @@ export class HttpFront {
   private async route(exchange: Exchange): Promise<void> {
     const { req } = exchange;
     const path = pathOf(req.url);
-    if (this.draining) {
+    if (this.closing) {
       exchange.res.setHeader("connection", "close");
       return refuse(exchange, 503, "The server is shutting down", { "retry-after": "1" });
     }
@@ -163,6 +176,7 @@ export class HttpFront {
   }
 
   private async ready(exchange: Exchange): Promise<void> {
+    if (this.draining) return sendJson(exchange, 503, { status: "shutting down" });
     const { status, body } = await this.readiness.answer();
     return sendJson(exchange, status, body);
   }
