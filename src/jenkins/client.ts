@@ -10,7 +10,9 @@ import { CanonicalNameCache, type ResolvedJob, resolveJob } from "./branches.js"
 import {
   type Build,
   type BuildHistory,
+  type BuildParameters,
   buildNumber,
+  buildParameters,
   getBuild,
   listBuilds,
   type StopSignal,
@@ -60,6 +62,8 @@ export interface JenkinsClient {
   getBuild(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<Build & { jobFullName: string }>;
   /** The build number a permalink points at now (a number is itself). */
   buildNumber(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number>;
+  /** The parameter values a build ran with, unmasked (passwords have none): to run it again. */
+  buildParameters(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildParameters>;
   /** The last `lines` lines; with `maxChars`, only as many as fit in about that many characters. */
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage>;
   logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage>;
@@ -181,6 +185,10 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   buildNumber(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number> {
     return buildNumber(this.http, path, build, signal);
+  }
+
+  buildParameters(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildParameters> {
+    return buildParameters(this.http, path, build, signal);
   }
 
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {

@@ -24,6 +24,7 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getBuild: { jobFullName: "TEAM/backend/API", buildNumber: 1 },
   getBuilds: { jobFullName: "TEAM/backend/API" },
   triggerBuild: { jobFullName: "Hello" },
+  rebuild: { jobFullName: "TEAM/backend/API", buildNumber: 2 },
   stopBuild: { jobFullName: "LONG-RUNNING", buildNumber: 1, waitSeconds: 1 },
   getBuildLog: { jobFullName: "MB/feature/login", buildNumber: 1 },
   searchBuildLog: { jobFullName: "mb/FEATURE%2flogin", pattern: "a" },

@@ -42,6 +42,7 @@ describe("tool contracts", () => {
         ...defaults,
         "getBuilds",
         "stopBuild",
+        "rebuild",
         "getTestResults",
         "getBuildChanges",
         "searchBuildLog",
@@ -92,6 +93,7 @@ describe("tool contracts", () => {
       "answerInput",
       "cancelQueueItem",
       "createJob",
+      "rebuild",
       "stopBuild",
       "triggerBuild",
     ]);
