@@ -30,6 +30,7 @@ import {
 import { FlowReader, type PipelineGraph, type StepLogRequest, scanStepLog, stepLogPage } from "./flow.js";
 import { type HttpObserver, JenkinsHttp } from "./http.js";
 import { copyJob, createJob, getJob, type Job, type JobPage, jobTree, listJobs } from "./jobs.js";
+import { type LintResult, lintPipeline } from "./linter.js";
 import {
   type BuildLogRequest,
   type LogPage,
@@ -132,6 +133,8 @@ export interface JenkinsClient {
   listArtifacts(path: JobPath, build: BuildRef, limit: number, signal?: AbortSignal): Promise<ArtifactList>;
   /** A page of lines of a text artifact, reading at most `maxBytes`; binary files are only named so. */
   readArtifact(request: ArtifactRequest): Promise<ArtifactText>;
+  /** Checks a declarative pipeline with Jenkins' linter (Pipeline: Declarative plugin). */
+  lintPipeline(script: string, signal?: AbortSignal): Promise<LintResult>;
   /** The job's full name as Jenkins spells it, from its URL (decoded branch names become encoded). */
   jobPathFromUrl(url: string): JobPath | undefined;
   close(): Promise<void>;
@@ -313,5 +316,9 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   readArtifact(request: ArtifactRequest): Promise<ArtifactText> {
     return readArtifact(this.http, request);
+  }
+
+  lintPipeline(script: string, signal?: AbortSignal): Promise<LintResult> {
+    return lintPipeline(this.http, script, signal);
   }
 }

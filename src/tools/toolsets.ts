@@ -4,7 +4,10 @@ export const TOOLSETS = [
   { id: "builds", description: "read, trigger and stop builds; why a build failed; test results" },
   { id: "logs", description: "read and search build logs" },
   { id: "queue", description: "what waits in the queue and why; cancel a queued build" },
-  { id: "pipelines", description: "the input steps a running pipeline waits on, and their answers" },
+  {
+    id: "pipelines",
+    description: "the input steps a running pipeline waits on, and their answers; the declarative linter",
+  },
   {
     id: "system",
     description: "who the server acts as, whether Jenkins is ready to build, its nodes and what runs on them",

@@ -32,6 +32,7 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getFailureSummary: { jobFullName: "Team/Backend/Api", buildNumber: 4 },
   getTestResults: { jobFullName: "Team/Backend/Api", buildNumber: 4 },
   getBuildChanges: { jobFullName: "DIAG/Payments" },
+  validatePipeline: { script: "pipeline { agent any\n stages { stage('b') { steps { sh 'make' } } } }" },
   getPendingInputs: { jobFullName: "OPS/Release", buildNumber: 1 },
   answerInput: { jobFullName: "OPS/Release", buildNumber: 1, inputId: "nothing", action: "abort" },
   cancelQueueItem: { queueItemId: 999_999 },

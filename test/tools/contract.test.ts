@@ -51,6 +51,7 @@ describe("tool contracts", () => {
         "getQueue",
         "getPendingInputs",
         "answerInput",
+        "validatePipeline",
         "whoAmI",
         "getStatus",
         "getNodes",

@@ -43,6 +43,7 @@ describe("tool selection", () => {
       "getQueueItem",
       "getQueue",
       "getPendingInputs",
+      "validatePipeline",
       "whoAmI",
       "getStatus",
       "getNodes",

@@ -1,4 +1,5 @@
 import { answerInput } from "./answerInput.js";
 import { getPendingInputs } from "./getPendingInputs.js";
+import { validatePipeline } from "./validatePipeline.js";
 
-export const pipelinesTools = [getPendingInputs, answerInput];
+export const pipelinesTools = [getPendingInputs, answerInput, validatePipeline];
