@@ -10,7 +10,9 @@ export type Permission =
   | "Job/Create"
   | "Job/Configure"
   | "Job/ExtendedRead"
-  | "Job/Delete";
+  | "Job/Delete"
+  | "Run/Update"
+  | "Run/Delete";
 
 interface PermissionInfo {
   readonly id: string;
@@ -45,6 +47,12 @@ export const PERMISSIONS: Readonly<Record<Permission, PermissionInfo>> = {
   },
   "Job/Delete": {
     id: "hudson.model.Item.Delete",
+    impliedBy: ["hudson.security.Permission.GenericDelete", ...GENERIC_WRITE],
+  },
+  // hudson.model.Run.UPDATE and DELETE, implied by Permission.UPDATE and Permission.DELETE.
+  "Run/Update": { id: "hudson.model.Run.Update", impliedBy: GENERIC_UPDATE },
+  "Run/Delete": {
+    id: "hudson.model.Run.Delete",
     impliedBy: ["hudson.security.Permission.GenericDelete", ...GENERIC_WRITE],
   },
 };

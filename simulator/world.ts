@@ -344,6 +344,10 @@ export class Build {
   flow: FlowGraph | null = null;
   /** Pipelines: the `input` step waiting for an answer. */
   pendingInput: InputSpec | null = null;
+  /** Run.description, Run.displayName (null: "#N") and Run.keepLog, as people edit them. */
+  description: string | null = null;
+  displayNameOrNull: string | null = null;
+  keepLog = false;
 
   constructor(
     readonly job: Job,
@@ -362,8 +366,12 @@ export class Build {
     return `${this.job.urlPath}${this.number}/`;
   }
 
+  get displayName(): string {
+    return this.displayNameOrNull ?? `#${this.number}`;
+  }
+
   get fullDisplayName(): string {
-    return `${this.job.fullDisplayName} #${this.number}`;
+    return `${this.job.fullDisplayName} ${this.displayName}`;
   }
 
   previous(): Build | undefined {

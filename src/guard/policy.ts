@@ -5,7 +5,7 @@ import { ConfigError } from "../config.js";
 import { JobGlob, someNameInside } from "./globs.js";
 
 /** What a tool call does to Jenkins, as policies name it. */
-const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
+const ACTIONS = ["read", "trigger", "cancel", "create", "configure"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The client of a stdio server: there is exactly one, the process that started it. */

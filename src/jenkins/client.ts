@@ -7,6 +7,7 @@ import {
   readArtifact,
 } from "./artifacts.js";
 import { CanonicalNameCache, type ResolvedJob, resolveJob } from "./branches.js";
+import { type BuildChange, type BuildSettings, buildSettings, changeBuild } from "./build-settings.js";
 import {
   type Build,
   type BuildHistory,
@@ -29,7 +30,16 @@ import {
 } from "./changes.js";
 import { FlowReader, type PipelineGraph, type StepLogRequest, scanStepLog, stepLogPage } from "./flow.js";
 import { type HttpObserver, JenkinsHttp } from "./http.js";
-import { copyJob, createJob, getJob, type Job, type JobPage, jobTree, listJobs } from "./jobs.js";
+import {
+  copyJob,
+  createJob,
+  getJob,
+  type Job,
+  type JobPage,
+  jobTree,
+  listJobs,
+  setJobEnabled,
+} from "./jobs.js";
 import { type LintResult, lintPipeline } from "./linter.js";
 import {
   type BuildLogRequest,
@@ -133,6 +143,12 @@ export interface JenkinsClient {
   listArtifacts(path: JobPath, build: BuildRef, limit: number, signal?: AbortSignal): Promise<ArtifactList>;
   /** A page of lines of a text artifact, reading at most `maxBytes`; binary files are only named so. */
   readArtifact(request: ArtifactRequest): Promise<ArtifactText>;
+  /** Enables or disables a job (Job/Configure). */
+  setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void>;
+  /** A build's description, display name and whether Jenkins keeps it forever. */
+  buildSettings(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildSettings>;
+  /** One change to a build's description, display name, or keep-forever flag (a toggle). */
+  changeBuild(path: JobPath, number: number, change: BuildChange, signal?: AbortSignal): Promise<void>;
   /** Checks a declarative pipeline with Jenkins' linter (Pipeline: Declarative plugin). */
   lintPipeline(script: string, signal?: AbortSignal): Promise<LintResult>;
   /** The job's full name as Jenkins spells it, from its URL (decoded branch names become encoded). */
@@ -316,6 +332,18 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   readArtifact(request: ArtifactRequest): Promise<ArtifactText> {
     return readArtifact(this.http, request);
+  }
+
+  setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void> {
+    return setJobEnabled(this.http, path, enabled, signal);
+  }
+
+  buildSettings(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildSettings> {
+    return buildSettings(this.http, path, build, signal);
+  }
+
+  changeBuild(path: JobPath, number: number, change: BuildChange, signal?: AbortSignal): Promise<void> {
+    return changeBuild(this.http, path, number, change, signal);
   }
 
   lintPipeline(script: string, signal?: AbortSignal): Promise<LintResult> {

@@ -150,6 +150,28 @@ export function copyJob(
   });
 }
 
+/**
+ * ParameterizedJobMixIn.ParameterizedJob.doEnable / doDisable: @RequirePOST, Item.CONFIGURE, a
+ * redirect to the job. Multibranch branch jobs refuse it (403), whoever asks.
+ */
+export async function setJobEnabled(
+  http: JenkinsHttp,
+  path: JobPath,
+  enabled: boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  const response = await http.send({
+    method: "POST",
+    path: `${jobUrlPath(path)}${enabled ? "enable" : "disable"}`,
+    accept: [302, 303],
+    action: `${enabled ? "enabling" : "disabling"} ${formatJobPath(path)}`,
+    notFound: jobNotFound(path),
+    mutating: true,
+    signal,
+  });
+  await response.body.dump();
+}
+
 export function jobNotFound(path: JobPath): NotFound {
   return { sentence: `Job "${formatJobPath(path)}" was not found`, subject: "job" };
 }

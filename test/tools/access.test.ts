@@ -25,6 +25,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getBuilds: { jobFullName: "TEAM/backend/API" },
   triggerBuild: { jobFullName: "Hello" },
   rebuild: { jobFullName: "TEAM/backend/API", buildNumber: 2 },
+  updateBuild: { jobFullName: "TEAM/backend/API", buildNumber: 2, keepForever: true },
+  setJobEnabled: { jobFullName: "HELLO", enabled: true },
   stopBuild: { jobFullName: "LONG-RUNNING", buildNumber: 1, waitSeconds: 1 },
   getBuildLog: { jobFullName: "MB/feature/login", buildNumber: 1 },
   searchBuildLog: { jobFullName: "mb/FEATURE%2flogin", pattern: "a" },
@@ -96,7 +98,7 @@ beforeAll(async () => {
     proxy: {},
   });
   const policy = parsePolicy(
-    'rules: [{name: all, clients: ["*"], jobs: ["**"], allow: [read, trigger, cancel, create]}]',
+    'rules: [{name: all, clients: ["*"], jobs: ["**"], allow: [read, trigger, cancel, create, configure]}]',
   );
   const server = buildServer({
     jenkins: watched(real),

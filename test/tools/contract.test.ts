@@ -45,6 +45,8 @@ describe("tool contracts", () => {
         "rebuild",
         "getTestResults",
         "getBuildChanges",
+        "updateBuild",
+        "setJobEnabled",
         "searchBuildLog",
         "getStageLog",
         "getQueueItem",
@@ -95,8 +97,10 @@ describe("tool contracts", () => {
       "cancelQueueItem",
       "createJob",
       "rebuild",
+      "setJobEnabled",
       "stopBuild",
       "triggerBuild",
+      "updateBuild",
     ]);
     for (const tool of tools.filter((candidate) => !candidate.annotations?.readOnlyHint)) {
       expect(tool.annotations?.destructiveHint, tool.name).toBeTypeOf("boolean");

@@ -27,7 +27,7 @@ describe("tool selection", () => {
     expect(DEFAULT_TOOLS).toEqual(expect.arrayContaining([...MISSION_TOOLS]));
   });
 
-  it("offers every tool but the five that change Jenkins in read-only mode", () => {
+  it("offers every tool but those that change Jenkins in read-only mode", () => {
     expect(names({ readOnly: true, exclude: [], toolsets: ["all"] })).toEqual([
       "getJob",
       "getJobs",

@@ -6,6 +6,7 @@ import { getTestResults } from "./getTestResults.js";
 import { rebuild } from "./rebuild.js";
 import { stopBuild } from "./stopBuild.js";
 import { triggerBuild } from "./triggerBuild.js";
+import { updateBuild } from "./updateBuild.js";
 
 export const buildsTools = [
   getBuild,
@@ -16,4 +17,5 @@ export const buildsTools = [
   getFailureSummary,
   getTestResults,
   getBuildChanges,
+  updateBuild,
 ];
