@@ -1,6 +1,7 @@
 import { type Auth, authName, CRUMB_FIELD } from "./auth.js";
 import { CULPRIT_CLASS, culpritBeans, gitChangeSetList, pipelineChangeSets } from "./changes.js";
 import { Bean, compareJava, type ExportValue, LazyList, levels, OPAQUE, type Prop, prop } from "./export.js";
+import { branchJobPropertyBean, branchSourcesBean, buildDataBean, gitScmBean, sourceOf } from "./scm.js";
 import { caseAge, failedSince } from "./test-history.js";
 import { timeSpan } from "./timespan.js";
 import {
@@ -254,6 +255,13 @@ export class Beans {
     ];
   }
 
+  /** The job's properties: its parameters; a branch job's BranchJobProperty. */
+  private jobProperties(job: Job): Bean[] {
+    const source = sourceOf(job);
+    const branch = source && !job.scm && job.kind === "pipeline" ? [branchJobPropertyBean(job, source)] : [];
+    return [...branch, ...(job.params.length ? [parametersPropertyBean(job)] : [])];
+  }
+
   private jobLevel(job: Job): Prop[] {
     const link = (name: string) => () => this.buildOrNull(job.permalink(name));
     return [
@@ -283,7 +291,7 @@ export class Beans {
       prop("lastUnstableBuild", 1, link("lastUnstableBuild")),
       prop("lastUnsuccessfulBuild", 1, link("lastUnsuccessfulBuild")),
       prop("nextBuildNumber", 1, () => job.nextBuildNumber),
-      prop("property", 1, () => (job.params.length ? [parametersPropertyBean(job)] : []), { inline: true }),
+      prop("property", 1, () => this.jobProperties(job), { inline: true }),
       prop("queueItem", 1, () => {
         const queued = this.world.queueItems().find((q) => q.job === job);
         return queued ? this.queueItem(queued) : null;
@@ -304,9 +312,11 @@ export class Beans {
         prop("downstreamProjects", 1, () => []),
         prop("labelExpression", 1, () => null),
         prop("scm", 1, () =>
-          job.builds.some((build) => build.commits !== null)
-            ? new Bean("hudson.plugins.git.GitSCM", [])
-            : new Bean("hudson.scm.NullSCM", []),
+          job.scm
+            ? gitScmBean(job.scm)
+            : job.builds.some((build) => build.commits !== null)
+              ? new Bean("hudson.plugins.git.GitSCM", [])
+              : new Bean("hudson.scm.NullSCM", []),
         ),
         prop("upstreamProjects", 1, () => []),
       ]),
@@ -358,7 +368,7 @@ export class Beans {
         this.itemLevel(folder),
         folderLevel,
         [prop("buildable", 1, () => true)],
-        [prop("sources", 1, () => [])],
+        [prop("sources", 1, () => branchSourcesBean(folder), { declared: "jenkins.branch.BranchSource" })],
       ),
     );
   }
@@ -427,6 +437,8 @@ export class Beans {
 
   private buildActions(build: Build): ExportValue[] {
     const params = build.params ? [parametersActionBean(build.params)] : [];
+    const source = sourceOf(build.job);
+    const checkout = source ? [buildDataBean(source)] : [];
     const tests = build.testResult;
     const testAction = tests
       ? [
@@ -448,6 +460,7 @@ export class Beans {
     return [
       ...params,
       causeActionBean(build.causes),
+      ...checkout,
       OPAQUE,
       OPAQUE,
       ...testAction,

@@ -219,6 +219,7 @@ function seedTeam(world: World): void {
     kind: "pipeline",
     params: API_PARAMS,
     description: "Builds and deploys the public API",
+    scm: { url: "https://github.com/acme/api.git", branches: ["*/main"], scriptPath: "Jenkinsfile" },
     outcome: (p) => (p.BRANCH === API_FAILING_BRANCH ? "FAILURE" : "SUCCESS"),
   });
   const history: PastBuild[] = [
@@ -261,13 +262,21 @@ function seedTeam(world: World): void {
     durationMs: 42_000,
     params: { TARGET: "staging" },
   });
-  const web = world.addJob(SEED_JOBS.web, { description: "Frontend" });
+  const web = world.addJob(SEED_JOBS.web, {
+    description: "Frontend",
+    scm: { url: "git@github.com:acme/web.git", branches: ["*/main", "*/release/*"] },
+  });
   addPastBuild(world, web, { result: "SUCCESS", hoursAgo: 30, durationMs: 61_000 });
   addPastBuild(world, web, { result: "UNSTABLE", hoursAgo: 5, durationMs: 64_000 });
 }
 
 function seedMultibranch(world: World): void {
-  world.addFolder(SEED_JOBS.multibranch, "multibranch");
+  // The same repository as team/backend/api, spelt another way.
+  world.addFolder(SEED_JOBS.multibranch, "multibranch").scm = {
+    url: "ssh://git@GitHub.com/acme/api",
+    branches: [],
+    scriptPath: "Jenkinsfile",
+  };
   for (const [fullName, display] of [
     [SEED_JOBS.mbMain, "main"],
     [SEED_JOBS.mbFeature, "feature/login"],

@@ -3,6 +3,7 @@ import { buildFooter, buildHeader, buildStepLines } from "./build-logs.js";
 import type { FlowGraph } from "./flow.js";
 import { compareIgnoreCase, ignoreCaseKey } from "./java-strings.js";
 import { GrowingLog, type LogSource } from "./logs.js";
+import type { GitSource } from "./scm.js";
 
 export type Result = "SUCCESS" | "UNSTABLE" | "FAILURE" | "NOT_BUILT" | "ABORTED";
 export type JobKind = "freestyle" | "pipeline";
@@ -123,6 +124,8 @@ export interface JobSpec extends Partial<JobTiming> {
   ignoresStop?: boolean;
   /** Pipelines: the agent their `node` block asks for (`node('linux-2')`). */
   agent?: string;
+  /** The git repository it builds (freestyle SCM, or a pipeline's script from SCM). */
+  scm?: GitSource;
 }
 
 /** Util.rawEncode: the URL form of one item name. */
@@ -170,6 +173,8 @@ export abstract class Item {
   /** config.xml as submitted; generated from the model when null. */
   configXml: string | null = null;
   readOnly = false;
+  /** Where its code comes from (scm.ts): a job's SCM or pipeline-from-SCM, a multibranch source. */
+  scm: GitSource | null = null;
 
   constructor(
     readonly name: string,
@@ -246,6 +251,7 @@ export class Job extends Item {
     this.description = spec.description ?? "";
     this.displayNameOrNull = spec.displayName ?? null;
     this.readOnly = spec.readOnly ?? false;
+    this.scm = spec.scm ?? null;
     this.input = spec.input ?? null;
     this.ignoresStop = spec.ignoresStop ?? false;
     this.agent = spec.agent ?? null;

@@ -54,6 +54,7 @@ import { listNodes, listRunningBuilds, type NodeList, type RunningBuild } from "
 import { type BuildRef, type JobPath, jobPathFromUrl } from "./paths.js";
 import { answerInput, type InputAnswer, type PendingInput, pendingInputs } from "./pipelines.js";
 import { cancelQueueItem, getQueueItem, listQueue, type QueueItem } from "./queue.js";
+import { type JobScm, jobScm, type SourceTree, sourceTree } from "./scm.js";
 import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
 import { type TestReport, testReport } from "./tests.js";
 import { type JobTree, TreeCache } from "./tree.js";
@@ -143,6 +144,10 @@ export interface JenkinsClient {
   listArtifacts(path: JobPath, build: BuildRef, limit: number, signal?: AbortSignal): Promise<ArtifactList>;
   /** A page of lines of a text artifact, reading at most `maxBytes`; binary files are only named so. */
   readArtifact(request: ArtifactRequest): Promise<ArtifactText>;
+  /** The repositories a job builds: api/json first, config.xml only for pipelines and multibranch projects. */
+  jobScm(path: JobPath, signal?: AbortSignal): Promise<JobScm>;
+  /** Items below `parent` (or the root) with the repositories api/json names, from one request, kept 30 s. */
+  sourceTree(parent: JobPath | undefined): Promise<SourceTree>;
   /** Enables or disables a job (Job/Configure). */
   setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void>;
   /** A build's description, display name and whether Jenkins keeps it forever. */
@@ -163,6 +168,7 @@ export class HttpJenkinsClient implements JenkinsClient {
   private readonly flow: FlowReader;
   private readonly canonicalNames = new CanonicalNameCache();
   private readonly trees = new TreeCache();
+  private readonly sourceTrees = new TreeCache<SourceTree>();
 
   constructor(config: JenkinsConfig, observer?: HttpObserver) {
     this.http = new JenkinsHttp(config, observer);
@@ -332,6 +338,14 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   readArtifact(request: ArtifactRequest): Promise<ArtifactText> {
     return readArtifact(this.http, request);
+  }
+
+  jobScm(path: JobPath, signal?: AbortSignal): Promise<JobScm> {
+    return jobScm(this.http, path, signal);
+  }
+
+  sourceTree(parent: JobPath | undefined): Promise<SourceTree> {
+    return sourceTree(this.http, this.sourceTrees, parent);
   }
 
   setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void> {

@@ -177,12 +177,12 @@ export function jobNotFound(path: JobPath): NotFound {
 }
 
 /** The root's or folder `parent`'s JSON as `tree` selects it; refused when `parent` is a job. */
-async function readContainer(
+export async function readContainer<Raw extends { _class?: string; jobs?: unknown[] } = RawJob>(
   http: JenkinsHttp,
   parent: JobPath | undefined,
   request: { tree: string; action: string; signal?: AbortSignal | undefined },
-): Promise<RawJob> {
-  const raw = await http.json<RawJob>({
+): Promise<Raw> {
+  const raw = await http.json<Raw>({
     path: `${containerUrlPath(parent)}api/json`,
     query: { tree: request.tree },
     action: request.action,

@@ -27,6 +27,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   rebuild: { jobFullName: "TEAM/backend/API", buildNumber: 2 },
   updateBuild: { jobFullName: "TEAM/backend/API", buildNumber: 2, keepForever: true },
   setJobEnabled: { jobFullName: "HELLO", enabled: true },
+  getJobScm: { jobFullName: "TEAM/backend/API" },
+  findJobsBySource: { repositoryUrl: "github.com/acme/api", parentFullName: "TEAM" },
   stopBuild: { jobFullName: "LONG-RUNNING", buildNumber: 1, waitSeconds: 1 },
   getBuildLog: { jobFullName: "MB/feature/login", buildNumber: 1 },
   searchBuildLog: { jobFullName: "mb/FEATURE%2flogin", pattern: "a" },

@@ -47,6 +47,8 @@ describe("tool contracts", () => {
         "getBuildChanges",
         "updateBuild",
         "setJobEnabled",
+        "getJobScm",
+        "findJobsBySource",
         "searchBuildLog",
         "getStageLog",
         "getQueueItem",

@@ -32,6 +32,8 @@ describe("tool selection", () => {
       "getJob",
       "getJobs",
       "searchJobs",
+      "getJobScm",
+      "findJobsBySource",
       "getBuild",
       "getBuilds",
       "getFailureSummary",
