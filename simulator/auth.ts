@@ -12,7 +12,8 @@ export type Permission =
   | "Job/ExtendedRead"
   | "Job/Delete"
   | "Run/Update"
-  | "Run/Delete";
+  | "Run/Delete"
+  | "Run/Replay";
 
 interface PermissionInfo {
   readonly id: string;
@@ -54,6 +55,11 @@ export const PERMISSIONS: Readonly<Record<Permission, PermissionInfo>> = {
   "Run/Delete": {
     id: "hudson.model.Run.Delete",
     impliedBy: ["hudson.security.Permission.GenericDelete", ...GENERIC_WRITE],
+  },
+  // workflow-cps's ReplayAction.REPLAY: a Run permission implied by Item.CONFIGURE.
+  "Run/Replay": {
+    id: "hudson.model.Run.Replay",
+    impliedBy: ["hudson.model.Item.Configure", ...GENERIC_CONFIGURE],
   },
 };
 

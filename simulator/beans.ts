@@ -172,8 +172,21 @@ function causeBean(cause: Cause): Bean {
   );
 }
 
-function causeActionBean(causes: readonly Cause[]): Bean {
-  return new Bean("hudson.model.CauseAction", levels([prop("causes", 2, () => causes.map(causeBean))]));
+/** The causes of a build; a replay adds workflow-cps's ReplayCause ("Replayed #N"). */
+function causeActionBean(causes: readonly Cause[], replayOf: number | null = null): Bean {
+  const replay =
+    replayOf === null
+      ? []
+      : [
+          new Bean(
+            "org.jenkinsci.plugins.workflow.cps.replay.ReplayCause",
+            levels([prop("shortDescription", 3, () => `Replayed #${replayOf}`)]),
+          ),
+        ];
+  return new Bean(
+    "hudson.model.CauseAction",
+    levels([prop("causes", 2, () => [...causes.map(causeBean), ...replay])]),
+  );
 }
 
 function parametersActionBean(values: readonly ParamValue[]): Bean {
@@ -459,7 +472,7 @@ export class Beans {
         : [];
     return [
       ...params,
-      causeActionBean(build.causes),
+      causeActionBean(build.causes, build.replayOf),
       ...checkout,
       OPAQUE,
       OPAQUE,

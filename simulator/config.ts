@@ -19,6 +19,8 @@ export interface ItemConfig {
   readonly description: string | null;
   readonly disabled: boolean;
   readonly params: readonly ParamDef[];
+  /** A pipeline's inline script (CpsFlowDefinition), when it has one. */
+  readonly script: string | null;
 }
 
 const ROOT_ELEMENTS: Readonly<Record<string, ItemType>> = {
@@ -59,6 +61,7 @@ export function parseConfig(xml: string): ItemConfig {
     description: childText(root, "description") ?? null,
     disabled: childText(root, "disabled")?.trim() === "true",
     params: parseParams(root),
+    script: descendants(root, "script")[0]?.text ?? null,
   };
 }
 
@@ -149,7 +152,7 @@ function pipelineDefinitionXml(job: Job): string[] {
   }
   return [
     '  <definition class="org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition" plugin="workflow-cps">',
-    `    <script>pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n        sh './build.sh'\n      }\n    }\n  }\n}</script>`,
+    `    <script>${escapeXml(job.script)}</script>`,
     "    <sandbox>true</sandbox>",
     "  </definition>",
   ];
@@ -221,5 +224,6 @@ export function applyConfig(item: Item, config: ItemConfig, xml: string): void {
   if (item instanceof Job) {
     item.disabled = config.disabled;
     item.params = config.params;
+    if (config.script !== null) item.script = config.script;
   }
 }

@@ -119,6 +119,7 @@ function addPastBuild(world: World, job: Job, past: PastBuild): Build {
   const params = job.params.length ? apiValues(job, past.params ?? {}) : null;
   const start = world.now() - past.hoursAgo * HOUR;
   const build = new Build(job, job.nextBuildNumber++, world.allocateQueueId(), start, [ADMIN], params);
+  if (job.kind === "pipeline") build.script = job.script;
   const failed = past.result === "FAILURE";
   const recorded = past.pipeline?.(build, failed);
   if (recorded && recorded.result !== past.result) {

@@ -224,7 +224,20 @@ const PERMALINKS: Readonly<Record<string, (b: Build) => boolean>> = {
   lastUnsuccessfulBuild: (b) => COMPLETED(b) && b.result !== "SUCCESS",
 };
 
+/** The inline script of a pipeline that was given none. */
+export const DEFAULT_PIPELINE_SCRIPT =
+  "pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n        sh './build.sh'\n      }\n    }\n  }\n}";
+
+/** What a replay runs instead of the original: ReplayFlowFactoryAction's scripts and ReplayCause's build. */
+export interface Replay {
+  readonly of: number;
+  readonly script: string;
+  readonly loadedScripts: Readonly<Record<string, string>>;
+}
+
 export class Job extends Item {
+  /** Pipelines: the script a build runs (CpsFlowDefinition's, or the Jenkinsfile of its SCM). */
+  script = DEFAULT_PIPELINE_SCRIPT;
   readonly builds: Build[] = [];
   nextBuildNumber = 1;
   disabled: boolean;
@@ -350,6 +363,11 @@ export class Build {
   flow: FlowGraph | null = null;
   /** Pipelines: the `input` step waiting for an answer. */
   pendingInput: InputSpec | null = null;
+  /** Pipelines: the script it ran (CpsFlowExecution.getScript) and the ones it `load`ed, by class name. */
+  script: string | null = null;
+  loadedScripts: Record<string, string> = {};
+  /** The build it replays (ReplayCause), when it is a replay. */
+  replayOf: number | null = null;
   /** Run.description, Run.displayName (null: "#N") and Run.keepLog, as people edit them. */
   description: string | null = null;
   displayNameOrNull: string | null = null;
@@ -402,6 +420,8 @@ export class QueueItem {
   build: Build | null = null;
   leftAt = 0;
   readonly causes: Cause[];
+  /** A replay: its scripts replace the job's. */
+  replay: Replay | null = null;
 
   constructor(
     readonly id: number,
@@ -589,6 +609,23 @@ export class World extends EventEmitter {
     return { item: existing, created: false };
   }
 
+  /** ReplayAction.run2: a new item every time (ReplayFlowFactoryAction never lets it merge). */
+  scheduleReplay(job: Job, params: readonly ParamValue[] | null, cause: Cause, replay: Replay): QueueItem {
+    const now = this.now();
+    const item = new QueueItem(
+      this.allocateQueueId(),
+      job,
+      params,
+      cause,
+      now,
+      now + job.timing.quietPeriodMs,
+    );
+    item.replay = replay;
+    this.queue.push(item);
+    this.emit("queued", item);
+    return item;
+  }
+
   /** Active items first (`queue/item/N`), then items that left the queue in the last minutes. */
   queueItem(id: number): QueueItem | undefined {
     return this.queue.find((item) => item.id === id) ?? this.leftItems.get(id);
@@ -699,6 +736,11 @@ export class World extends EventEmitter {
     this.queue.splice(this.queue.indexOf(item), 1);
     const job = item.job;
     const build = new Build(job, job.nextBuildNumber++, item.id, now, item.causes, item.params);
+    if (job.kind === "pipeline") {
+      build.script = item.replay?.script ?? job.script;
+      build.loadedScripts = { ...(item.replay?.loadedScripts ?? {}) };
+      build.replayOf = item.replay?.of ?? null;
+    }
     const { durationMs, lineIntervalMs, logLines, logStartDelayMs } = job.timing;
     const stepCount = lineIntervalMs ? Math.floor(durationMs / lineIntervalMs) : logLines;
     build.execution = {

@@ -22,6 +22,7 @@ import {
 import { executionRoute } from "./flow-nodes.js";
 import { graphViewRoute } from "./graph-view.js";
 import { inputRoute, wfapiRoute } from "./pipeline.js";
+import { replayRoute } from "./replay.js";
 import { parseForm } from "./trigger.js";
 
 /** Everything below `{job}/{number}/`: api, console logs, stopping, test reports and pipeline actions. */
@@ -61,6 +62,8 @@ export function buildRoute(
       return pipeline && env.pipelineGraphView ? graphViewRoute(env, ctx, build, tail) : env.pages.notFound();
     case "input":
       return pipeline ? inputRoute(env, ctx, build, tail) : env.pages.notFound();
+    case "replay":
+      return pipeline ? replayRoute(env, ctx, build, tail) : env.pages.notFound();
     case "submitDescription":
       return tail.length ? env.pages.notFound() : submitDescription(env, ctx, build);
     case "configSubmit":

@@ -5,8 +5,14 @@ import { ConfigError } from "../config.js";
 import { JobGlob, someNameInside } from "./globs.js";
 
 /** What a tool call does to Jenkins, as policies name it. */
-const ACTIONS = ["read", "trigger", "cancel", "create", "configure"] as const;
+const ACTIONS = ["read", "trigger", "cancel", "create", "configure", "replay"] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/**
+ * Actions that run code the person has not seen in Jenkins (a replayed pipeline script): refused
+ * unless a policy rule allows them, even without a policy, and always put to the person.
+ */
+export const GUARDED_ACTIONS: readonly Action[] = ["replay"];
 
 /** The client of a stdio server: there is exactly one, the process that started it. */
 export const STDIO_CLIENT = "stdio";
@@ -93,7 +99,7 @@ export class Policy {
         return {
           allowed: true,
           rule: rule.name,
-          confirm: rule.confirm.includes(action),
+          confirm: rule.confirm.includes(action) || GUARDED_ACTIONS.includes(action),
           triggersPerMinute: action === "trigger" ? rule.triggersPerMinute : undefined,
         };
       }

@@ -54,6 +54,7 @@ import { listNodes, listRunningBuilds, type NodeList, type RunningBuild } from "
 import { type BuildRef, type JobPath, jobPathFromUrl } from "./paths.js";
 import { answerInput, type InputAnswer, type PendingInput, pendingInputs } from "./pipelines.js";
 import { cancelQueueItem, getQueueItem, listQueue, type QueueItem } from "./queue.js";
+import { type ReplayScripts, replayBuild, replayScripts } from "./replay.js";
 import { type JobScm, jobScm, type SourceTree, sourceTree } from "./scm.js";
 import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
 import { type TestReport, testReport } from "./tests.js";
@@ -148,6 +149,10 @@ export interface JenkinsClient {
   jobScm(path: JobPath, signal?: AbortSignal): Promise<JobScm>;
   /** Items below `parent` (or the root) with the repositories api/json names, from one request, kept 30 s. */
   sourceTree(parent: JobPath | undefined): Promise<SourceTree>;
+  /** The scripts a pipeline build ran, from its replay page (Run/Replay). */
+  replayScripts(path: JobPath, number: number, signal?: AbortSignal): Promise<ReplayScripts>;
+  /** Runs a pipeline build again with other scripts; Jenkins tells no queue item. */
+  replayBuild(path: JobPath, number: number, scripts: ReplayScripts, signal?: AbortSignal): Promise<void>;
   /** Enables or disables a job (Job/Configure). */
   setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void>;
   /** A build's description, display name and whether Jenkins keeps it forever. */
@@ -346,6 +351,14 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   sourceTree(parent: JobPath | undefined): Promise<SourceTree> {
     return sourceTree(this.http, this.sourceTrees, parent);
+  }
+
+  replayScripts(path: JobPath, number: number, signal?: AbortSignal): Promise<ReplayScripts> {
+    return replayScripts(this.http, path, number, signal);
+  }
+
+  replayBuild(path: JobPath, number: number, scripts: ReplayScripts, signal?: AbortSignal): Promise<void> {
+    return replayBuild(this.http, path, number, scripts, signal);
   }
 
   setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void> {

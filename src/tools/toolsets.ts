@@ -6,7 +6,8 @@ export const TOOLSETS = [
   { id: "queue", description: "what waits in the queue and why; cancel a queued build" },
   {
     id: "pipelines",
-    description: "the input steps a running pipeline waits on, and their answers; the declarative linter",
+    description:
+      "the input steps a running pipeline waits on, and their answers; the declarative linter; replay with a changed script",
   },
   {
     id: "system",

@@ -57,6 +57,9 @@ function callsOn(jobFullName: string): Array<[string, Record<string, unknown>]> 
     ["rebuild", { jobFullName, buildNumber: 1 }],
     ["setJobEnabled", { jobFullName, enabled: false }],
     ["updateBuild", { jobFullName, buildNumber: 1, keepForever: true }],
+    ["getReplayScript", { jobFullName, buildNumber: 1 }],
+    ["replayBuild", { jobFullName, buildNumber: 1, script: "echo 1" }],
+    ["getJobScm", { jobFullName }],
     ["getJobs", { parentFullName: jobFullName }],
     ["searchJobs", { query: "nightly login", parentFullName: jobFullName }],
   ];

@@ -37,6 +37,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getTestResults: { jobFullName: "Team/Backend/Api", buildNumber: 4 },
   getBuildChanges: { jobFullName: "DIAG/Payments" },
   validatePipeline: { script: "pipeline { agent any\n stages { stage('b') { steps { sh 'make' } } } }" },
+  getReplayScript: { jobFullName: "MB/Main", buildNumber: 1 },
+  replayBuild: { jobFullName: "MB/Main", buildNumber: 1, script: "echo 1" },
   getPendingInputs: { jobFullName: "OPS/Release", buildNumber: 1 },
   answerInput: { jobFullName: "OPS/Release", buildNumber: 1, inputId: "nothing", action: "abort" },
   cancelQueueItem: { queueItemId: 999_999 },
@@ -100,7 +102,7 @@ beforeAll(async () => {
     proxy: {},
   });
   const policy = parsePolicy(
-    'rules: [{name: all, clients: ["*"], jobs: ["**"], allow: [read, trigger, cancel, create, configure]}]',
+    'rules: [{name: all, clients: ["*"], jobs: ["**"], allow: [read, trigger, cancel, create, configure, replay]}]',
   );
   const server = buildServer({
     jenkins: watched(real),

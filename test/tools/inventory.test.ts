@@ -46,6 +46,7 @@ describe("tool selection", () => {
       "getQueue",
       "getPendingInputs",
       "validatePipeline",
+      "getReplayScript",
       "whoAmI",
       "getStatus",
       "getNodes",
