@@ -16,9 +16,11 @@ import {
   type ParamValue,
   type QueueItem,
   type Result,
+  rawEncode,
   type TestCase,
   type TestResult,
   type TestSuite,
+  type ViewSpec,
   type World,
 } from "./world.js";
 
@@ -658,9 +660,46 @@ export class Beans {
           prop("url", 1, () => this.baseUrl),
           prop("useCrumbs", 1, () => true),
           prop("useSecurity", 1, () => true),
-          prop("views", 1, () => [view]),
+          prop("views", 1, () => [view, ...this.world.views.map((spec) => this.view(spec, ""))]),
         ],
       ),
+    );
+  }
+
+  /**
+   * hudson.model.ListView, or the nested-view plugin's NestedView (which exports its `views` and
+   * no jobs), at `{parent}view/{name}/` (`parentPath` relative to the root); View exports name,
+   * url, description, jobs and property.
+   */
+  view(spec: ViewSpec, parentPath: string): Bean {
+    const path = `${parentPath}view/${rawEncode(spec.name)}/`;
+    const url = this.baseUrl + path;
+    const own = [
+      prop("description", 1, () => spec.description ?? null),
+      prop("name", 2, () => spec.name),
+      prop("property", 1, () => [], { inline: true }),
+      prop("url", 2, () => url),
+    ];
+    if (spec.kind === "nested") {
+      return new Bean(
+        "hudson.plugins.nested_view.NestedView",
+        levels([
+          ...own,
+          prop("jobs", 1, () => []),
+          prop("views", 1, () => spec.views.map((child) => this.view(child, path))),
+        ]),
+      );
+    }
+    const items =
+      spec.kind === "all"
+        ? this.world.root.items()
+        : spec.jobs.flatMap((fullName) => {
+            const item = this.world.getItem(fullName);
+            return item ? [item] : [];
+          });
+    return new Bean(
+      spec.kind === "all" ? "hudson.model.AllView" : "hudson.model.ListView",
+      levels([...own, prop("jobs", 1, () => new LazyList(items.length, (i) => this.itemOrNull(items[i])))]),
     );
   }
 

@@ -540,4 +540,25 @@ export function seedWorld(world: World): void {
   seedOps(world);
   seedDiag(world);
   world.addAgent("agent-1", { description: "Linux build agent", labels: ["linux"], connected: false });
+  seedViews(world);
+}
+
+/** Views as a team organises them: a ListView of jobs in folders, and a NestedView of two more. */
+function seedViews(world: World): void {
+  world.views.push(
+    {
+      kind: "list",
+      name: "Backend",
+      description: "The backend team's jobs",
+      jobs: [SEED_JOBS.api, SEED_JOBS.deployApi, "hello"],
+    },
+    {
+      kind: "nested",
+      name: "Ops",
+      views: [
+        { kind: "list", name: "Deploys", jobs: [SEED_JOBS.deploy, SEED_JOBS.release] },
+        { kind: "list", name: "Nightly", jobs: [SEED_JOBS.nightly] },
+      ],
+    },
+  );
 }

@@ -472,8 +472,19 @@ export interface ScheduleResult {
  * the simulator calls `tick()` every few milliseconds and before each request; in manual mode only
  * `advance()` moves time.
  */
+/**
+ * A view of the root besides "all": a ListView of chosen items (full names; `recurse` lets it hold
+ * items in folders), or the nested-view plugin's NestedView, which holds views and no items.
+ */
+export type ViewSpec =
+  | { kind: "all"; name: string; description?: string }
+  | { kind: "list"; name: string; description?: string; jobs: readonly string[] }
+  | { kind: "nested"; name: string; description?: string; views: readonly ViewSpec[] };
+
 export class World extends EventEmitter {
   readonly root = new ItemGroup();
+  /** The root's views after "all" (hudson.model.AllView, the primary view). */
+  readonly views: ViewSpec[] = [];
   readonly queue: QueueItem[] = [];
   readonly leftItems = new Map<number, QueueItem>();
   readonly running = new Set<Build>();

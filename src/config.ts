@@ -291,7 +291,7 @@ const SETTINGS_TABLE = {
         flag: "toolsets",
         schema: () => commaList().optional(),
         whenUnset: "core tools",
-        help: "Offer these tool groups (`jobs`, `builds`, `logs`, `queue`, `pipelines`, `system`, `artifacts`), `default` (the core tools: `default,logs` adds the log tools to them) or `all`",
+        help: "Offer these tool groups (`jobs`, `builds`, `logs`, `queue`, `pipelines`, `system`, `artifacts`, `views`), `default` (the core tools: `default,logs` adds the log tools to them) or `all`",
       },
       {
         env: "JENKINS_MCP_POLICY",

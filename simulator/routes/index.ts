@@ -6,6 +6,7 @@ import { createItem } from "./create.js";
 import { itemRoute } from "./items.js";
 import { modelConverterRoute } from "./linter.js";
 import { queueRoute } from "./queue.js";
+import { viewRoute } from "./views.js";
 
 /** Stapler dispatch from the Jenkins root, after authentication and the crumb filter. */
 export function route(env: AppEnv, ctx: RequestContext, segments: readonly string[]): SimResponse {
@@ -46,6 +47,8 @@ function dispatch(env: AppEnv, ctx: RequestContext, segments: readonly string[])
       return rest[0] === "api"
         ? apiResponse(env, ctx, rest.slice(1), () => env.beans.computers())
         : env.pages.notFound();
+    case "view":
+      return viewRoute(env, ctx, env.world.views, "", rest);
     case "pipeline-model-converter":
       return env.declarativeLinter ? modelConverterRoute(env, ctx, rest) : env.pages.notFound();
     case "crumbIssuer":

@@ -59,6 +59,7 @@ import { type JobScm, jobScm, type SourceTree, sourceTree } from "./scm.js";
 import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
 import { type TestReport, testReport } from "./tests.js";
 import { type JobTree, TreeCache } from "./tree.js";
+import { listViews, type ViewJobs, type ViewList, viewJobs } from "./views.js";
 
 /** One method per Jenkins operation the tools need; tools never see HTTP. */
 export interface JenkinsClient {
@@ -153,6 +154,10 @@ export interface JenkinsClient {
   replayScripts(path: JobPath, number: number, signal?: AbortSignal): Promise<ReplayScripts>;
   /** Runs a pipeline build again with other scripts; Jenkins tells no queue item. */
   replayBuild(path: JobPath, number: number, scripts: ReplayScripts, signal?: AbortSignal): Promise<void>;
+  /** The root's views, nested ones a few levels deep. */
+  listViews(signal?: AbortSignal): Promise<ViewList>;
+  /** The jobs of a view, by its path from the root ("Ops/Deploys"). */
+  viewJobs(view: string, signal?: AbortSignal): Promise<ViewJobs>;
   /** Enables or disables a job (Job/Configure). */
   setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void>;
   /** A build's description, display name and whether Jenkins keeps it forever. */
@@ -359,6 +364,14 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   replayBuild(path: JobPath, number: number, scripts: ReplayScripts, signal?: AbortSignal): Promise<void> {
     return replayBuild(this.http, path, number, scripts, signal);
+  }
+
+  listViews(signal?: AbortSignal): Promise<ViewList> {
+    return listViews(this.http, signal);
+  }
+
+  viewJobs(view: string, signal?: AbortSignal): Promise<ViewJobs> {
+    return viewJobs(this.http, view, signal);
   }
 
   setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void> {

@@ -14,6 +14,7 @@ export const TOOLSETS = [
     description: "who the server acts as, whether Jenkins is ready to build, its nodes and what runs on them",
   },
   { id: "artifacts", description: "the files a build archived, and text ones read by lines" },
+  { id: "views", description: "the views a team organises its jobs by, and the jobs in one" },
 ] as const;
 
 export type Toolset = (typeof TOOLSETS)[number]["id"];

@@ -49,6 +49,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getNodes: {},
   getRunningBuilds: {},
   getArtifacts: { jobFullName: "DIAG/Maven-Compile", buildNumber: 3 },
+  getViews: {},
+  getViewJobs: { view: "Backend" },
   readArtifact: {
     jobFullName: "diag/MAVEN-compile",
     buildNumber: 3,

@@ -64,6 +64,8 @@ describe("tool contracts", () => {
         "getRunningBuilds",
         "getArtifacts",
         "readArtifact",
+        "getViews",
+        "getViewJobs",
       ].sort(),
     );
   });

@@ -53,6 +53,8 @@ describe("tool selection", () => {
       "getRunningBuilds",
       "getArtifacts",
       "readArtifact",
+      "getViews",
+      "getViewJobs",
     ]);
   });
 
