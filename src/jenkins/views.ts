@@ -19,7 +19,7 @@ interface RawView {
   jobs?: Array<{ _class?: string; name?: string; fullName?: string; color?: string }>;
 }
 
-export interface ViewInfo {
+interface ViewInfo {
   /** Nested views joined by "/", e.g. "Ops/Deploys". */
   path: string;
   url: string;
