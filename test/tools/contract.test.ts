@@ -36,6 +36,14 @@ describe("tool contracts", () => {
     expect(defaults.sort()).toEqual([...MISSION_TOOLS, "searchJobs", "getFailureSummary"].sort());
   });
 
+  it("keeps the default list, as a model is given it, within 6,000 bytes (issue #19; the bench row measures it)", () => {
+    const shown = tools
+      .filter((tool) => defaults.includes(tool.name))
+      .map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+    expect(shown).toHaveLength(defaults.length);
+    expect(Buffer.byteLength(JSON.stringify(shown))).toBeLessThanOrEqual(6000);
+  });
+
   it("groups the others into toolsets", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [

@@ -9,7 +9,7 @@ export const triggerBuild = defineTool({
   core: true,
   title: "Trigger build",
   description:
-    "Trigger a build once, parameters checked against the job's (see getJob). Returns the queue item (cancelQueueItem takes its id); waitFor started/finished waits for the build number/result. state timedOut: still waiting or running.",
+    "Trigger a build once, parameters checked against the job's (getJob). Answers the queue item (for cancelQueueItem); waitFor started/finished waits for the number/result; timedOut: still waiting or running.",
   inputSchema: z.object({
     jobFullName,
     parameters: parametersInput.describe(

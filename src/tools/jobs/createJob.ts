@@ -13,22 +13,17 @@ export const createJob = defineTool({
   core: true,
   title: "Create job",
   description:
-    "Create a job from exactly one source: pipelineScript (a sandboxed pipeline job; a declarative one must pass Jenkins' linter), configXml, or copyFrom an existing job. The parent folder must exist; an existing name is refused.",
+    "Create a job from one of: pipelineScript (a sandboxed pipeline; a declarative one must pass Jenkins' linter), configXml, or copyFrom a job. Its folder must exist; an existing name is refused.",
   inputSchema: z.object({
-    jobFullName: z
-      .string()
-      .min(1)
-      .describe('Full name of the new job, e.g. "team/nightly" (folder team must exist)'),
+    jobFullName: z.string().min(1).describe('The new job, e.g. "team/nightly"'),
     pipelineScript: z
       .string()
       .max(1_000_000)
       .optional()
-      .describe(
-        "Pipeline script, e.g. \"pipeline { agent any; stages { stage('b') { steps { sh 'make' } } } }\"",
-      ),
-    configXml: z.string().max(5_000_000).optional().describe('Complete config.xml, e.g. "<project/>"'),
+      .describe("e.g. \"pipeline { agent any; stages { stage('b') { steps { sh 'make' } } } }\""),
+    configXml: z.string().max(5_000_000).optional().describe("A whole config.xml"),
     copyFrom: z.string().optional().describe('Job to copy, e.g. "team/api"'),
-    description: z.string().max(10_000).optional().describe("Job description (with pipelineScript)"),
+    description: z.string().max(10_000).optional().describe("With pipelineScript"),
   }),
   outputSchema: z.object({
     fullName: z.string(),
