@@ -3,19 +3,20 @@ import type { AddressInfo } from "node:net";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { ConfigError, type HttpConfig, isLoopbackHost } from "../../config.js";
 import type { Logger } from "../../logger.js";
-import { buildServer, type ServerDependencies } from "../../server.js";
+import { buildServerFor, refusedToolChoice, type ServerDependencies } from "../../server.js";
 import { methodNotAllowed, preflight, refuse, sendJson, unauthorized } from "./answers.js";
 import { TokenAuthenticator } from "./auth.js";
 import { readBody } from "./body.js";
 import { isEventStream, pathOf, relayResponse, toWebRequest } from "./bridge.js";
 import { CallLimits, timeoutError } from "./call-limits.js";
-import { currentRequestId, requestScopedLogger, runInContext } from "./context.js";
+import { currentRequestId, currentToolChoice, requestScopedLogger, runInContext } from "./context.js";
 import { McpEndpoint } from "./endpoint.js";
 import { cors, type Exchange, logAccess, openExchange } from "./exchange.js";
 import { RequestGuards } from "./guards.js";
 import { InflightRequests } from "./inflight.js";
 import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonrpc.js";
 import { ReadinessProbe } from "./readiness.js";
+import { toolChoiceFromHeaders } from "./tool-choice.js";
 
 export const MCP_PATH = "/mcp";
 
@@ -30,6 +31,7 @@ export class HttpFront {
   private readonly auth: TokenAuthenticator;
   private readonly endpoint: McpEndpoint;
   private readonly readiness: ReadinessProbe;
+  private readonly serverDeps: ServerDependencies;
   private readonly inflight = new InflightRequests();
   private draining: Promise<void> | undefined;
 
@@ -42,7 +44,13 @@ export class HttpFront {
     this.auth = new TokenAuthenticator(config.tokens);
     // Audit lines carry the id of the HTTP request that caused them, whoever started this server.
     const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
-    this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
+    this.serverDeps = serverDeps;
+    // A session's server is built while its initialize request is served: its headers decide.
+    this.endpoint = new McpEndpoint(
+      config,
+      () => buildServerFor(serverDeps, currentToolChoice()),
+      this.logger,
+    );
     this.readiness = new ReadinessProbe(deps.jenkins);
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -154,6 +162,12 @@ export class HttpFront {
     if (typeof session === "string") exchange.context.session = session;
     if (req.method !== "POST" && req.method !== "GET" && req.method !== "DELETE") {
       return methodNotAllowed(exchange);
+    }
+    const choice = toolChoiceFromHeaders(req.headers);
+    if (choice) {
+      const refused = refusedToolChoice(this.serverDeps, choice);
+      if (refused) return refuse(exchange, 400, refused);
+      exchange.context.toolChoice = choice;
     }
     if (req.method !== "GET") this.inflight.track(exchange.res);
     return this.forward(exchange, client);
