@@ -59,6 +59,15 @@ type UsedMethods =
 
 const BASE_URL = "https://jenkins.example/";
 
+/** A job's parameter definition as the fake's jobs declare them. */
+export function parameter(
+  name: string,
+  type: ParameterDefinition["type"],
+  choices?: string[],
+): ParameterDefinition {
+  return { name, type, jenkinsType: "", default: null, description: null, ...(choices ? { choices } : {}) };
+}
+
 /**
  * An in-memory Jenkins for tool handler tests: the jobs and builds it is given, nothing else.
  * `client` is what the server takes; it records each method called, by name, in `calls`, and the

@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Guard } from "../../../src/guard/guard.js";
 import { parsePolicy } from "../../../src/guard/policy.js";
-import type { ParameterDefinition } from "../../../src/jenkins/parameters.js";
 import { callTool } from "../call-tool.js";
-import { FakeJenkins } from "../fake-jenkins.js";
+import { FakeJenkins, parameter } from "../fake-jenkins.js";
 
 /** rebuild in process: which old values it sends again, which it asks for, and triggerBuild's guardrails. */
-
-function parameter(name: string, type: ParameterDefinition["type"]): ParameterDefinition {
-  return { name, type, jenkinsType: "", default: null, description: null };
-}
 
 function jenkins(): FakeJenkins {
   return new FakeJenkins([
