@@ -10,7 +10,10 @@ export type Permission =
   | "Job/Create"
   | "Job/Configure"
   | "Job/ExtendedRead"
-  | "Job/Delete";
+  | "Job/Delete"
+  | "Run/Update"
+  | "Run/Delete"
+  | "Run/Replay";
 
 interface PermissionInfo {
   readonly id: string;
@@ -46,6 +49,17 @@ export const PERMISSIONS: Readonly<Record<Permission, PermissionInfo>> = {
   "Job/Delete": {
     id: "hudson.model.Item.Delete",
     impliedBy: ["hudson.security.Permission.GenericDelete", ...GENERIC_WRITE],
+  },
+  // hudson.model.Run.UPDATE and DELETE, implied by Permission.UPDATE and Permission.DELETE.
+  "Run/Update": { id: "hudson.model.Run.Update", impliedBy: GENERIC_UPDATE },
+  "Run/Delete": {
+    id: "hudson.model.Run.Delete",
+    impliedBy: ["hudson.security.Permission.GenericDelete", ...GENERIC_WRITE],
+  },
+  // workflow-cps's ReplayAction.REPLAY: a Run permission implied by Item.CONFIGURE.
+  "Run/Replay": {
+    id: "hudson.model.Run.Replay",
+    impliedBy: ["hudson.model.Item.Configure", ...GENERIC_CONFIGURE],
   },
 };
 

@@ -1,6 +1,7 @@
 import { type Auth, authName, CRUMB_FIELD } from "./auth.js";
 import { CULPRIT_CLASS, culpritBeans, gitChangeSetList, pipelineChangeSets } from "./changes.js";
 import { Bean, compareJava, type ExportValue, LazyList, levels, OPAQUE, type Prop, prop } from "./export.js";
+import { branchJobPropertyBean, branchSourcesBean, buildDataBean, gitScmBean, sourceOf } from "./scm.js";
 import { caseAge, failedSince } from "./test-history.js";
 import { timeSpan } from "./timespan.js";
 import {
@@ -15,9 +16,11 @@ import {
   type ParamValue,
   type QueueItem,
   type Result,
+  rawEncode,
   type TestCase,
   type TestResult,
   type TestSuite,
+  type ViewSpec,
   type World,
 } from "./world.js";
 
@@ -171,8 +174,21 @@ function causeBean(cause: Cause): Bean {
   );
 }
 
-function causeActionBean(causes: readonly Cause[]): Bean {
-  return new Bean("hudson.model.CauseAction", levels([prop("causes", 2, () => causes.map(causeBean))]));
+/** The causes of a build; a replay adds workflow-cps's ReplayCause ("Replayed #N"). */
+function causeActionBean(causes: readonly Cause[], replayOf: number | null = null): Bean {
+  const replay =
+    replayOf === null
+      ? []
+      : [
+          new Bean(
+            "org.jenkinsci.plugins.workflow.cps.replay.ReplayCause",
+            levels([prop("shortDescription", 3, () => `Replayed #${replayOf}`)]),
+          ),
+        ];
+  return new Bean(
+    "hudson.model.CauseAction",
+    levels([prop("causes", 2, () => [...causes.map(causeBean), ...replay])]),
+  );
 }
 
 function parametersActionBean(values: readonly ParamValue[]): Bean {
@@ -254,6 +270,13 @@ export class Beans {
     ];
   }
 
+  /** The job's properties: its parameters; a branch job's BranchJobProperty. */
+  private jobProperties(job: Job): Bean[] {
+    const source = sourceOf(job);
+    const branch = source && !job.scm && job.kind === "pipeline" ? [branchJobPropertyBean(job, source)] : [];
+    return [...branch, ...(job.params.length ? [parametersPropertyBean(job)] : [])];
+  }
+
   private jobLevel(job: Job): Prop[] {
     const link = (name: string) => () => this.buildOrNull(job.permalink(name));
     return [
@@ -283,7 +306,7 @@ export class Beans {
       prop("lastUnstableBuild", 1, link("lastUnstableBuild")),
       prop("lastUnsuccessfulBuild", 1, link("lastUnsuccessfulBuild")),
       prop("nextBuildNumber", 1, () => job.nextBuildNumber),
-      prop("property", 1, () => (job.params.length ? [parametersPropertyBean(job)] : []), { inline: true }),
+      prop("property", 1, () => this.jobProperties(job), { inline: true }),
       prop("queueItem", 1, () => {
         const queued = this.world.queueItems().find((q) => q.job === job);
         return queued ? this.queueItem(queued) : null;
@@ -304,9 +327,11 @@ export class Beans {
         prop("downstreamProjects", 1, () => []),
         prop("labelExpression", 1, () => null),
         prop("scm", 1, () =>
-          job.builds.some((build) => build.commits !== null)
-            ? new Bean("hudson.plugins.git.GitSCM", [])
-            : new Bean("hudson.scm.NullSCM", []),
+          job.scm
+            ? gitScmBean(job.scm)
+            : job.builds.some((build) => build.commits !== null)
+              ? new Bean("hudson.plugins.git.GitSCM", [])
+              : new Bean("hudson.scm.NullSCM", []),
         ),
         prop("upstreamProjects", 1, () => []),
       ]),
@@ -358,7 +383,7 @@ export class Beans {
         this.itemLevel(folder),
         folderLevel,
         [prop("buildable", 1, () => true)],
-        [prop("sources", 1, () => [])],
+        [prop("sources", 1, () => branchSourcesBean(folder), { declared: "jenkins.branch.BranchSource" })],
       ),
     );
   }
@@ -379,15 +404,15 @@ export class Beans {
         declared: ARTIFACT_CLASS,
       }),
       prop("building", 1, () => build.building),
-      prop("description", 1, () => null),
-      prop("displayName", 1, () => `#${build.number}`),
+      prop("description", 1, () => build.description),
+      prop("displayName", 1, () => build.displayName),
       prop("duration", 1, () => build.duration),
       prop("estimatedDuration", 1, () => build.execution?.estimatedDuration ?? build.job.estimatedDuration()),
       prop("executor", 1, () => (build.building ? this.executorOf(build) : null)),
       prop("fullDisplayName", 1, () => build.fullDisplayName),
       prop("id", 1, () => String(build.number)),
       prop("inProgress", 1, () => build.building),
-      prop("keepLog", 1, () => false),
+      prop("keepLog", 1, () => build.keepLog),
       prop("number", 2, () => build.number),
       prop("queueId", 1, () => build.queueId),
       prop("result", 1, () => build.result),
@@ -427,6 +452,8 @@ export class Beans {
 
   private buildActions(build: Build): ExportValue[] {
     const params = build.params ? [parametersActionBean(build.params)] : [];
+    const source = sourceOf(build.job);
+    const checkout = source ? [buildDataBean(source)] : [];
     const tests = build.testResult;
     const testAction = tests
       ? [
@@ -447,7 +474,8 @@ export class Beans {
         : [];
     return [
       ...params,
-      causeActionBean(build.causes),
+      causeActionBean(build.causes, build.replayOf),
+      ...checkout,
       OPAQUE,
       OPAQUE,
       ...testAction,
@@ -632,9 +660,46 @@ export class Beans {
           prop("url", 1, () => this.baseUrl),
           prop("useCrumbs", 1, () => true),
           prop("useSecurity", 1, () => true),
-          prop("views", 1, () => [view]),
+          prop("views", 1, () => [view, ...this.world.views.map((spec) => this.view(spec, ""))]),
         ],
       ),
+    );
+  }
+
+  /**
+   * hudson.model.ListView, or the nested-view plugin's NestedView (which exports its `views` and
+   * no jobs), at `{parent}view/{name}/` (`parentPath` relative to the root); View exports name,
+   * url, description, jobs and property.
+   */
+  view(spec: ViewSpec, parentPath: string): Bean {
+    const path = `${parentPath}view/${rawEncode(spec.name)}/`;
+    const url = this.baseUrl + path;
+    const own = [
+      prop("description", 1, () => spec.description ?? null),
+      prop("name", 2, () => spec.name),
+      prop("property", 1, () => [], { inline: true }),
+      prop("url", 2, () => url),
+    ];
+    if (spec.kind === "nested") {
+      return new Bean(
+        "hudson.plugins.nested_view.NestedView",
+        levels([
+          ...own,
+          prop("jobs", 1, () => []),
+          prop("views", 1, () => spec.views.map((child) => this.view(child, path))),
+        ]),
+      );
+    }
+    const items =
+      spec.kind === "all"
+        ? this.world.root.items()
+        : spec.jobs.flatMap((fullName) => {
+            const item = this.world.getItem(fullName);
+            return item ? [item] : [];
+          });
+    return new Bean(
+      spec.kind === "all" ? "hudson.model.AllView" : "hudson.model.ListView",
+      levels([...own, prop("jobs", 1, () => new LazyList(items.length, (i) => this.itemOrNull(items[i])))]),
     );
   }
 

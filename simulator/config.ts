@@ -1,3 +1,4 @@
+import { branchSourcesXml, gitScmXml } from "./scm.js";
 import {
   Folder,
   type FolderKind,
@@ -18,6 +19,8 @@ export interface ItemConfig {
   readonly description: string | null;
   readonly disabled: boolean;
   readonly params: readonly ParamDef[];
+  /** A pipeline's inline script (CpsFlowDefinition), when it has one. */
+  readonly script: string | null;
 }
 
 const ROOT_ELEMENTS: Readonly<Record<string, ItemType>> = {
@@ -58,6 +61,7 @@ export function parseConfig(xml: string): ItemConfig {
     description: childText(root, "description") ?? null,
     disabled: childText(root, "disabled")?.trim() === "true",
     params: parseParams(root),
+    script: descendants(root, "script")[0]?.text ?? null,
   };
 }
 
@@ -135,6 +139,25 @@ function propertiesXml(job: Job): string {
   ].join("\n");
 }
 
+/** An inline script (CpsFlowDefinition), or the Jenkinsfile of a repository (CpsScmFlowDefinition). */
+function pipelineDefinitionXml(job: Job): string[] {
+  if (job.scm) {
+    return [
+      '  <definition class="org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition" plugin="workflow-cps">',
+      gitScmXml(job.scm, "    "),
+      `    <scriptPath>${escapeXml(job.scm.scriptPath ?? "Jenkinsfile")}</scriptPath>`,
+      "    <lightweight>true</lightweight>",
+      "  </definition>",
+    ];
+  }
+  return [
+    '  <definition class="org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition" plugin="workflow-cps">',
+    `    <script>${escapeXml(job.script)}</script>`,
+    "    <sandbox>true</sandbox>",
+    "  </definition>",
+  ];
+}
+
 function generateConfig(item: Item): string {
   const header = "<?xml version='1.1' encoding='UTF-8'?>";
   const description = tag("description", item.description, "  ");
@@ -143,7 +166,16 @@ function generateConfig(item: Item): string {
       item.kind === "folder"
         ? "com.cloudbees.hudson.plugins.folder.Folder"
         : "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject";
-    return [header, `<${root}>`, "  <actions/>", description, "  <properties/>", `</${root}>`, ""].join("\n");
+    return [
+      header,
+      `<${root}>`,
+      "  <actions/>",
+      description,
+      "  <properties/>",
+      ...(item.kind === "multibranch" ? branchSourcesXml(item) : []),
+      `</${root}>`,
+      "",
+    ].join("\n");
   }
   if (!(item instanceof Job)) return header;
   const disabled = `  <disabled>${item.disabled}</disabled>`;
@@ -155,10 +187,7 @@ function generateConfig(item: Item): string {
       description,
       "  <keepDependencies>false</keepDependencies>",
       propertiesXml(item),
-      '  <definition class="org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition" plugin="workflow-cps">',
-      `    <script>pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n        sh './build.sh'\n      }\n    }\n  }\n}</script>`,
-      "    <sandbox>true</sandbox>",
-      "  </definition>",
+      ...pipelineDefinitionXml(item),
       "  <triggers/>",
       disabled,
       "</flow-definition>",
@@ -171,7 +200,7 @@ function generateConfig(item: Item): string {
     description,
     "  <keepDependencies>false</keepDependencies>",
     propertiesXml(item),
-    '  <scm class="hudson.scm.NullSCM"/>',
+    item.scm ? gitScmXml(item.scm, "  ") : '  <scm class="hudson.scm.NullSCM"/>',
     "  <canRoam>true</canRoam>",
     disabled,
     "  <triggers/>",
@@ -195,5 +224,6 @@ export function applyConfig(item: Item, config: ItemConfig, xml: string): void {
   if (item instanceof Job) {
     item.disabled = config.disabled;
     item.params = config.params;
+    if (config.script !== null) item.script = config.script;
   }
 }

@@ -20,7 +20,14 @@ interface SandboxPerson {
   mayConsent: string[];
 }
 
-const ALL_SCOPES = ["jenkins:read", "jenkins:trigger", "jenkins:cancel", "jenkins:create"];
+const ALL_SCOPES = [
+  "jenkins:read",
+  "jenkins:trigger",
+  "jenkins:cancel",
+  "jenkins:create",
+  "jenkins:configure",
+  "jenkins:replay",
+];
 
 /** The sandbox's people: a release manager, a developer who may only read, and an operator. */
 export const SANDBOX_PEOPLE: Record<string, SandboxPerson> = {

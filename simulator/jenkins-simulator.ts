@@ -51,6 +51,8 @@ export interface SimulatorOptions {
   seed?: boolean;
   /** The Pipeline Graph View plugin is installed (default true): pipeline runs answer at `stages/`. */
   pipelineGraphView?: boolean;
+  /** The Pipeline: Declarative plugin is installed (default true): its linter answers. */
+  declarativeLinter?: boolean;
 }
 
 export interface RecordedRequest {
@@ -139,6 +141,7 @@ export class JenkinsSimulator {
       version: this.version,
       stats: this.stats,
       pipelineGraphView: options.pipelineGraphView ?? true,
+      declarativeLinter: options.declarativeLinter ?? true,
     };
   }
 

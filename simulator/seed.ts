@@ -119,6 +119,7 @@ function addPastBuild(world: World, job: Job, past: PastBuild): Build {
   const params = job.params.length ? apiValues(job, past.params ?? {}) : null;
   const start = world.now() - past.hoursAgo * HOUR;
   const build = new Build(job, job.nextBuildNumber++, world.allocateQueueId(), start, [ADMIN], params);
+  if (job.kind === "pipeline") build.script = job.script;
   const failed = past.result === "FAILURE";
   const recorded = past.pipeline?.(build, failed);
   if (recorded && recorded.result !== past.result) {
@@ -219,6 +220,7 @@ function seedTeam(world: World): void {
     kind: "pipeline",
     params: API_PARAMS,
     description: "Builds and deploys the public API",
+    scm: { url: "https://github.com/acme/api.git", branches: ["*/main"], scriptPath: "Jenkinsfile" },
     outcome: (p) => (p.BRANCH === API_FAILING_BRANCH ? "FAILURE" : "SUCCESS"),
   });
   const history: PastBuild[] = [
@@ -261,13 +263,21 @@ function seedTeam(world: World): void {
     durationMs: 42_000,
     params: { TARGET: "staging" },
   });
-  const web = world.addJob(SEED_JOBS.web, { description: "Frontend" });
+  const web = world.addJob(SEED_JOBS.web, {
+    description: "Frontend",
+    scm: { url: "git@github.com:acme/web.git", branches: ["*/main", "*/release/*"] },
+  });
   addPastBuild(world, web, { result: "SUCCESS", hoursAgo: 30, durationMs: 61_000 });
   addPastBuild(world, web, { result: "UNSTABLE", hoursAgo: 5, durationMs: 64_000 });
 }
 
 function seedMultibranch(world: World): void {
-  world.addFolder(SEED_JOBS.multibranch, "multibranch");
+  // The same repository as team/backend/api, spelt another way.
+  world.addFolder(SEED_JOBS.multibranch, "multibranch").scm = {
+    url: "ssh://git@GitHub.com/acme/api",
+    branches: [],
+    scriptPath: "Jenkinsfile",
+  };
   for (const [fullName, display] of [
     [SEED_JOBS.mbMain, "main"],
     [SEED_JOBS.mbFeature, "feature/login"],
@@ -530,4 +540,25 @@ export function seedWorld(world: World): void {
   seedOps(world);
   seedDiag(world);
   world.addAgent("agent-1", { description: "Linux build agent", labels: ["linux"], connected: false });
+  seedViews(world);
+}
+
+/** Views as a team organises them: a ListView of jobs in folders, and a NestedView of two more. */
+function seedViews(world: World): void {
+  world.views.push(
+    {
+      kind: "list",
+      name: "Backend",
+      description: "The backend team's jobs",
+      jobs: [SEED_JOBS.api, SEED_JOBS.deployApi, "hello"],
+    },
+    {
+      kind: "nested",
+      name: "Ops",
+      views: [
+        { kind: "list", name: "Deploys", jobs: [SEED_JOBS.deploy, SEED_JOBS.release] },
+        { kind: "list", name: "Nightly", jobs: [SEED_JOBS.nightly] },
+      ],
+    },
+  );
 }

@@ -3,6 +3,7 @@ import { buildFooter, buildHeader, buildStepLines } from "./build-logs.js";
 import type { FlowGraph } from "./flow.js";
 import { compareIgnoreCase, ignoreCaseKey } from "./java-strings.js";
 import { GrowingLog, type LogSource } from "./logs.js";
+import type { GitSource } from "./scm.js";
 
 export type Result = "SUCCESS" | "UNSTABLE" | "FAILURE" | "NOT_BUILT" | "ABORTED";
 export type JobKind = "freestyle" | "pipeline";
@@ -123,6 +124,8 @@ export interface JobSpec extends Partial<JobTiming> {
   ignoresStop?: boolean;
   /** Pipelines: the agent their `node` block asks for (`node('linux-2')`). */
   agent?: string;
+  /** The git repository it builds (freestyle SCM, or a pipeline's script from SCM). */
+  scm?: GitSource;
 }
 
 /** Util.rawEncode: the URL form of one item name. */
@@ -170,6 +173,8 @@ export abstract class Item {
   /** config.xml as submitted; generated from the model when null. */
   configXml: string | null = null;
   readOnly = false;
+  /** Where its code comes from (scm.ts): a job's SCM or pipeline-from-SCM, a multibranch source. */
+  scm: GitSource | null = null;
 
   constructor(
     readonly name: string,
@@ -219,7 +224,20 @@ const PERMALINKS: Readonly<Record<string, (b: Build) => boolean>> = {
   lastUnsuccessfulBuild: (b) => COMPLETED(b) && b.result !== "SUCCESS",
 };
 
+/** The inline script of a pipeline that was given none. */
+export const DEFAULT_PIPELINE_SCRIPT =
+  "pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n        sh './build.sh'\n      }\n    }\n  }\n}";
+
+/** What a replay runs instead of the original: ReplayFlowFactoryAction's scripts and ReplayCause's build. */
+export interface Replay {
+  readonly of: number;
+  readonly script: string;
+  readonly loadedScripts: Readonly<Record<string, string>>;
+}
+
 export class Job extends Item {
+  /** Pipelines: the script a build runs (CpsFlowDefinition's, or the Jenkinsfile of its SCM). */
+  script = DEFAULT_PIPELINE_SCRIPT;
   readonly builds: Build[] = [];
   nextBuildNumber = 1;
   disabled: boolean;
@@ -246,6 +264,7 @@ export class Job extends Item {
     this.description = spec.description ?? "";
     this.displayNameOrNull = spec.displayName ?? null;
     this.readOnly = spec.readOnly ?? false;
+    this.scm = spec.scm ?? null;
     this.input = spec.input ?? null;
     this.ignoresStop = spec.ignoresStop ?? false;
     this.agent = spec.agent ?? null;
@@ -344,6 +363,15 @@ export class Build {
   flow: FlowGraph | null = null;
   /** Pipelines: the `input` step waiting for an answer. */
   pendingInput: InputSpec | null = null;
+  /** Pipelines: the script it ran (CpsFlowExecution.getScript) and the ones it `load`ed, by class name. */
+  script: string | null = null;
+  loadedScripts: Record<string, string> = {};
+  /** The build it replays (ReplayCause), when it is a replay. */
+  replayOf: number | null = null;
+  /** Run.description, Run.displayName (null: "#N") and Run.keepLog, as people edit them. */
+  description: string | null = null;
+  displayNameOrNull: string | null = null;
+  keepLog = false;
 
   constructor(
     readonly job: Job,
@@ -362,8 +390,12 @@ export class Build {
     return `${this.job.urlPath}${this.number}/`;
   }
 
+  get displayName(): string {
+    return this.displayNameOrNull ?? `#${this.number}`;
+  }
+
   get fullDisplayName(): string {
-    return `${this.job.fullDisplayName} #${this.number}`;
+    return `${this.job.fullDisplayName} ${this.displayName}`;
   }
 
   previous(): Build | undefined {
@@ -388,6 +420,8 @@ export class QueueItem {
   build: Build | null = null;
   leftAt = 0;
   readonly causes: Cause[];
+  /** A replay: its scripts replace the job's. */
+  replay: Replay | null = null;
 
   constructor(
     readonly id: number,
@@ -438,8 +472,19 @@ export interface ScheduleResult {
  * the simulator calls `tick()` every few milliseconds and before each request; in manual mode only
  * `advance()` moves time.
  */
+/**
+ * A view of the root besides "all": a ListView of chosen items (full names; `recurse` lets it hold
+ * items in folders), or the nested-view plugin's NestedView, which holds views and no items.
+ */
+export type ViewSpec =
+  | { kind: "all"; name: string; description?: string }
+  | { kind: "list"; name: string; description?: string; jobs: readonly string[] }
+  | { kind: "nested"; name: string; description?: string; views: readonly ViewSpec[] };
+
 export class World extends EventEmitter {
   readonly root = new ItemGroup();
+  /** The root's views after "all" (hudson.model.AllView, the primary view). */
+  readonly views: ViewSpec[] = [];
   readonly queue: QueueItem[] = [];
   readonly leftItems = new Map<number, QueueItem>();
   readonly running = new Set<Build>();
@@ -575,6 +620,23 @@ export class World extends EventEmitter {
     return { item: existing, created: false };
   }
 
+  /** ReplayAction.run2: a new item every time (ReplayFlowFactoryAction never lets it merge). */
+  scheduleReplay(job: Job, params: readonly ParamValue[] | null, cause: Cause, replay: Replay): QueueItem {
+    const now = this.now();
+    const item = new QueueItem(
+      this.allocateQueueId(),
+      job,
+      params,
+      cause,
+      now,
+      now + job.timing.quietPeriodMs,
+    );
+    item.replay = replay;
+    this.queue.push(item);
+    this.emit("queued", item);
+    return item;
+  }
+
   /** Active items first (`queue/item/N`), then items that left the queue in the last minutes. */
   queueItem(id: number): QueueItem | undefined {
     return this.queue.find((item) => item.id === id) ?? this.leftItems.get(id);
@@ -685,6 +747,11 @@ export class World extends EventEmitter {
     this.queue.splice(this.queue.indexOf(item), 1);
     const job = item.job;
     const build = new Build(job, job.nextBuildNumber++, item.id, now, item.causes, item.params);
+    if (job.kind === "pipeline") {
+      build.script = item.replay?.script ?? job.script;
+      build.loadedScripts = { ...(item.replay?.loadedScripts ?? {}) };
+      build.replayOf = item.replay?.of ?? null;
+    }
     const { durationMs, lineIntervalMs, logLines, logStartDelayMs } = job.timing;
     const stepCount = lineIntervalMs ? Math.floor(durationMs / lineIntervalMs) : logLines;
     build.execution = {

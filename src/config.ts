@@ -436,7 +436,7 @@ const SETTINGS_TABLE = {
         flag: "toolsets",
         schema: () => commaList().optional(),
         whenUnset: "core tools",
-        help: "Offer these tool groups (`jobs`, `builds`, `logs`, `queue`, `pipelines`, `system`, `artifacts`), `default` (the core tools: `default,logs` adds the log tools to them) or `all`",
+        help: "Offer these tool groups (`jobs`, `builds`, `logs`, `queue`, `pipelines`, `system`, `artifacts`, `views`), `default` (the core tools: `default,logs` adds the log tools to them) or `all`",
       },
       {
         env: "JENKINS_MCP_POLICY",
@@ -596,7 +596,7 @@ const SETTINGS_TABLE = {
             .string()
             .regex(/^[!#-[\]-~]{0,100}$/, `${name} holds no spaces, quotes or backslashes`)
             .default("jenkins:"),
-        help: "Scopes are this prefix and a policy action: `jenkins:read`, `jenkins:trigger`, `jenkins:cancel`, `jenkins:create`",
+        help: "Scopes are this prefix and a policy action: `jenkins:read`, `jenkins:trigger`, `jenkins:cancel`, `jenkins:create`, `jenkins:configure`, `jenkins:replay`",
       },
       {
         env: "MCP_OAUTH_USER_CLAIM",

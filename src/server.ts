@@ -4,7 +4,7 @@ import { registerCompletions } from "./resources/completion.js";
 import { registerResources } from "./resources/index.js";
 import { allTools } from "./tools/index.js";
 import { serverInstructions } from "./tools/instructions.js";
-import { selectTools } from "./tools/inventory.js";
+import { narrowTools, selectTools, type ToolChoice, ToolChoiceError } from "./tools/inventory.js";
 import { type RegistryDependencies, registerTools, type ToolDefinition } from "./tools/registry.js";
 import { packageInfo } from "./version.js";
 
@@ -38,4 +38,25 @@ export function buildServer(deps: ServerDependencies): McpServer {
   const prompts = registerPrompts(server, offered);
   registerCompletions(server, deps, prompts);
   return server;
+}
+
+export type { ToolChoice };
+
+/**
+ * Why a connection's choice of tools (the X-MCP-* headers) cannot be served, or undefined when it
+ * can: it names a tool or toolset the server does not offer.
+ */
+export function refusedToolChoice(deps: ServerDependencies, choice: ToolChoice): string | undefined {
+  try {
+    narrowTools(deps.tools ?? DEFAULT_TOOLS, choice);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ToolChoiceError) return error.message;
+    throw error;
+  }
+}
+
+/** The server for one connection: the tools it chose, within the server's own. */
+export function buildServerFor(deps: ServerDependencies, choice: ToolChoice | undefined): McpServer {
+  return buildServer(choice ? { ...deps, tools: narrowTools(deps.tools ?? DEFAULT_TOOLS, choice) } : deps);
 }

@@ -34,13 +34,22 @@ export const contextCost: Scenario = {
       const { server, rpc } = await StdioRpc.start(simulator.url);
       const { result } = await rpc.request("tools/list");
       await server.close();
-      const names = (result.tools as { name: string }[]).map((tool) => tool.name);
+      const listed = result.tools as ListedTool[];
+      const names = listed.map((tool) => tool.name);
       rows.push({
         group: "context cost",
         measure: `tools/list, default set (${names.length} tools)`,
         value: Buffer.byteLength(JSON.stringify(result)),
         unit: "bytes",
         note: names.join(", "),
+      });
+      rows.push({
+        group: "context cost",
+        measure: `tools/list, default set (${names.length} tools), as a model sees them`,
+        value: modelView(listed),
+        unit: "bytes",
+        target: { max: 6000 },
+        note: "name, description and input schema of the tools offered without --toolsets (issue #19's budget)",
       });
     }
     const { server, rpc } = await StdioRpc.start(simulator.url, {
@@ -96,7 +105,8 @@ export const contextCost: Scenario = {
           what: "a pipeline",
           args: () => ({
             jobFullName: `bench-${stamp}`,
-            pipelineScript: "pipeline { agent any; stages {} }",
+            // A valid declarative script: createJob has Jenkins' linter check it first.
+            pipelineScript: "pipeline { agent any; stages { stage('b') { steps { echo 'hi' } } } }",
           }),
         },
       ];

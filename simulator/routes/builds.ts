@@ -6,7 +6,7 @@ import {
   normalizeLineEnds,
   stripNotes,
 } from "../logs.js";
-import { escapeHtml, redirect, type SimResponse } from "../pages.js";
+import { escapeHtml, jettyError, redirect, type SimResponse } from "../pages.js";
 import type { Build } from "../world.js";
 import { apiResponse } from "./api.js";
 import {
@@ -22,6 +22,8 @@ import {
 import { executionRoute } from "./flow-nodes.js";
 import { graphViewRoute } from "./graph-view.js";
 import { inputRoute, wfapiRoute } from "./pipeline.js";
+import { replayRoute } from "./replay.js";
+import { parseForm } from "./trigger.js";
 
 /** Everything below `{job}/{number}/`: api, console logs, stopping, test reports and pipeline actions. */
 export function buildRoute(
@@ -60,9 +62,55 @@ export function buildRoute(
       return pipeline && env.pipelineGraphView ? graphViewRoute(env, ctx, build, tail) : env.pages.notFound();
     case "input":
       return pipeline ? inputRoute(env, ctx, build, tail) : env.pages.notFound();
+    case "replay":
+      return pipeline ? replayRoute(env, ctx, build, tail) : env.pages.notFound();
+    case "submitDescription":
+      return tail.length ? env.pages.notFound() : submitDescription(env, ctx, build);
+    case "configSubmit":
+      return tail.length ? env.pages.notFound() : configSubmit(env, ctx, build);
+    case "toggleLogKeep":
+      return tail.length ? env.pages.notFound() : toggleLogKeep(env, ctx, build);
     default:
       return env.pages.notFound();
   }
+}
+
+/** Run.doSubmitDescription: @RequirePOST, Run.UPDATE (in setDescription); redirects to the build. */
+function submitDescription(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
+  const refused = postOnly(env, ctx) ?? denied(env, ctx, "Run/Update");
+  if (refused) return refused;
+  build.description = ctx.params.get("description");
+  return redirect(302, ctx.requestRoot + build.url);
+}
+
+/**
+ * Run.doConfigSubmit: @POST, Run.UPDATE, the `json` form; Run.submit sets BOTH displayName
+ * (Util.fixEmptyAndTrim: blank is the default "#N") and description, and json-lib's getString
+ * throws for a missing key. FormApply.success(".") redirects to the build.
+ */
+function configSubmit(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
+  const refused = postOnly(env, ctx) ?? denied(env, ctx, "Run/Update");
+  if (refused) return refused;
+  const json = ctx.params.get("json");
+  if (!json) return jettyError(400, "This page expects a form submission", ctx.uri);
+  const form = parseForm(json);
+  for (const key of ["displayName", "description"]) {
+    if (!(key in form))
+      throw new JenkinsException(500, `net.sf.json.JSONException: JSONObject["${key}"] not found.`);
+  }
+  const displayName = String(form.displayName).trim();
+  build.displayNameOrNull = displayName === "" ? null : displayName;
+  build.description = String(form.description);
+  return redirect(302, ctx.requestRoot + build.url);
+}
+
+/** Run.doToggleLogKeep: @RequirePOST; keepLog(true) needs Run.UPDATE, keepLog(false) Run.DELETE. */
+function toggleLogKeep(env: AppEnv, ctx: RequestContext, build: Build): SimResponse {
+  const keep = !build.keepLog;
+  const refused = postOnly(env, ctx) ?? denied(env, ctx, keep ? "Run/Update" : "Run/Delete");
+  if (refused) return refused;
+  build.keepLog = keep;
+  return redirect(302, previousPage(ctx, build.url));
 }
 
 /** AbstractBuild.doStop: only a running build needs Job/Cancel; always redirects back. */

@@ -21,6 +21,8 @@ export interface AppEnv {
   readonly stats: LogStats;
   /** The Pipeline Graph View plugin is installed: runs have its `stages/` endpoints. */
   readonly pipelineGraphView: boolean;
+  /** The Pipeline: Declarative plugin is installed: `/pipeline-model-converter/` lints scripts. */
+  readonly declarativeLinter: boolean;
 }
 
 export interface RequestContext {

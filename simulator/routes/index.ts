@@ -4,7 +4,9 @@ import { apiResponse } from "./api.js";
 import { type AppEnv, JenkinsException, type RequestContext } from "./context.js";
 import { createItem } from "./create.js";
 import { itemRoute } from "./items.js";
+import { modelConverterRoute } from "./linter.js";
 import { queueRoute } from "./queue.js";
+import { viewRoute } from "./views.js";
 
 /** Stapler dispatch from the Jenkins root, after authentication and the crumb filter. */
 export function route(env: AppEnv, ctx: RequestContext, segments: readonly string[]): SimResponse {
@@ -45,6 +47,10 @@ function dispatch(env: AppEnv, ctx: RequestContext, segments: readonly string[])
       return rest[0] === "api"
         ? apiResponse(env, ctx, rest.slice(1), () => env.beans.computers())
         : env.pages.notFound();
+    case "view":
+      return viewRoute(env, ctx, env.world.views, "", rest);
+    case "pipeline-model-converter":
+      return env.declarativeLinter ? modelConverterRoute(env, ctx, rest) : env.pages.notFound();
     case "crumbIssuer":
       return rest[0] === "api" ? crumbIssuer(env, ctx, rest.slice(1)) : env.pages.notFound();
     default:

@@ -1,7 +1,7 @@
 import type { AuditTrail } from "./audit.js";
 import type { Identity } from "./identity.js";
 import { SecretMasker } from "./masking.js";
-import type { Action, Decision, Policy } from "./policy.js";
+import { type Action, type Decision, GUARDED_ACTIONS, type Policy } from "./policy.js";
 import { LocalRateLimiter, type RateLimiter, RateStoreUnavailable } from "./rate.js";
 
 type Allowed = Extract<Decision, { allowed: true }>;
@@ -137,6 +137,13 @@ export class Guard {
 
   private decide(client: Identity, action: Action, job: string): Allowed | undefined {
     requireScope(client, action);
+    if (!this.policy && GUARDED_ACTIONS.includes(action)) {
+      throw new PolicyDenied(
+        `Refused: ${action} runs pipeline code that no one has reviewed in Jenkins, so it needs a policy rule that allows ${action} (see docs/policy.md); nothing was read or changed.`,
+        null,
+        job,
+      );
+    }
     const decision = this.policy?.decide(client, action, job);
     if (decision && !decision.allowed) {
       throw new PolicyDenied(

@@ -5,8 +5,14 @@ import { JobGlob, someNameInside } from "./globs.js";
 import { type Identity, namedClient, namesOf } from "./identity.js";
 
 /** What a tool call does to Jenkins, as policies name it. */
-export const ACTIONS = ["read", "trigger", "cancel", "create"] as const;
+export const ACTIONS = ["read", "trigger", "cancel", "create", "configure", "replay"] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/**
+ * Actions that run code the person has not seen in Jenkins (a replayed pipeline script): refused
+ * unless a policy rule allows them, even without a policy, and always put to the person.
+ */
+export const GUARDED_ACTIONS: readonly Action[] = ["replay"];
 
 /** The client of a stdio server: there is exactly one, the process that started it. */
 export const STDIO_CLIENT = "stdio";
@@ -127,7 +133,7 @@ export class Policy {
         return {
           allowed: true,
           rule: rule.name,
-          confirm: rule.confirm.includes(action),
+          confirm: rule.confirm.includes(action) || GUARDED_ACTIONS.includes(action),
           triggersPerMinute: action === "trigger" ? rule.triggersPerMinute : undefined,
         };
       }

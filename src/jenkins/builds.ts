@@ -56,6 +56,23 @@ export interface BuildHistory {
   hasMore: boolean;
 }
 
+/**
+ * A parameter value a build ran with, unmasked, to run it again. `password` values are never read
+ * back: hudson.model.PasswordParameterValue keeps its Secret in a field that is not @Exported, so
+ * `value` is absent from api/json (checked in 2026 core sources).
+ */
+export interface RecordedParameter {
+  name: string;
+  password: boolean;
+  /** null: Jenkins exported no value (a password) or one that cannot be sent back as text. */
+  value: string | number | boolean | null;
+}
+
+export interface BuildParameters {
+  number: number;
+  parameters: RecordedParameter[];
+}
+
 export interface TriggerResult {
   queueItemId: number;
   queueUrl: string;
@@ -68,6 +85,8 @@ const BUILD_TREE = [
   "number,url,result,building,timestamp,duration,estimatedDuration,displayName",
   "actions[_class,causes[shortDescription],parameters[_class,name,value],failCount,skipCount,totalCount]",
 ].join(",");
+
+const PARAMETERS_TREE = "number,actions[_class,parameters[_class,name,value]]";
 
 const BUILD_SUMMARY_TREE = "number,url,result,building,timestamp,duration,actions[causes[shortDescription]]";
 
@@ -92,6 +111,31 @@ export async function buildNumber(
 ): Promise<number> {
   if (typeof build === "number") return build;
   return (await readBuild<{ number: number }>(http, path, build, "number", signal)).number;
+}
+
+/** The parameter values a build ran with (ParametersAction), unmasked: only to run it again. */
+export async function buildParameters(
+  http: JenkinsHttp,
+  path: JobPath,
+  build: BuildRef,
+  signal?: AbortSignal,
+): Promise<BuildParameters> {
+  const raw = await readBuild<Pick<RawBuild, "number" | "actions">>(
+    http,
+    path,
+    build,
+    PARAMETERS_TREE,
+    signal,
+  );
+  const parameters = actionsOf(raw)
+    .flatMap((action) => action?.parameters ?? [])
+    .map((parameter) => {
+      const password = /PasswordParameterValue$/.test(parameter._class ?? "");
+      const value = parameter.value;
+      const sendable = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+      return { name: parameter.name, password, value: !password && sendable ? value : null };
+    });
+  return { number: raw.number, parameters };
 }
 
 /** Up to `limit` (at most 100) most recent builds. */
@@ -214,7 +258,7 @@ function isFinished(answer: unknown): boolean {
   return (answer as { building?: unknown } | null)?.building === false;
 }
 
-function actionsOf(raw: RawBuildSummary) {
+function actionsOf(raw: Pick<RawBuild, "actions">) {
   return (raw.actions ?? []).filter((action) => action !== null && typeof action === "object");
 }
 

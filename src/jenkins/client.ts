@@ -7,10 +7,13 @@ import {
   readArtifact,
 } from "./artifacts.js";
 import { CanonicalNameCache, type ResolvedJob, resolveJob } from "./branches.js";
+import { type BuildChange, type BuildSettings, buildSettings, changeBuild } from "./build-settings.js";
 import {
   type Build,
   type BuildHistory,
+  type BuildParameters,
   buildNumber,
+  buildParameters,
   getBuild,
   listBuilds,
   type StopSignal,
@@ -27,7 +30,17 @@ import {
 } from "./changes.js";
 import { FlowReader, type PipelineGraph, type StepLogRequest, scanStepLog, stepLogPage } from "./flow.js";
 import { JenkinsHttp } from "./http.js";
-import { copyJob, createJob, getJob, type Job, type JobPage, jobTree, listJobs } from "./jobs.js";
+import {
+  copyJob,
+  createJob,
+  getJob,
+  type Job,
+  type JobPage,
+  jobTree,
+  listJobs,
+  setJobEnabled,
+} from "./jobs.js";
+import { type LintResult, lintPipeline } from "./linter.js";
 import {
   type BuildLogRequest,
   type LogPage,
@@ -41,10 +54,13 @@ import { listNodes, listRunningBuilds, type NodeList, type RunningBuild } from "
 import { type BuildRef, type JobPath, jobPathFromUrl } from "./paths.js";
 import { answerInput, type InputAnswer, type PendingInput, pendingInputs } from "./pipelines.js";
 import { cancelQueueItem, getQueueItem, listQueue, type QueueItem } from "./queue.js";
+import { type ReplayScripts, replayBuild, replayScripts } from "./replay.js";
+import { type JobScm, jobScm, type SourceTree, sourceTree } from "./scm.js";
 import { type ServerInfo, type ServerStatus, serverInfo, status, type WhoAmI, whoAmI } from "./system.js";
 import { type TestReport, testReport } from "./tests.js";
 import type { ControllerTraffic } from "./traffic.js";
 import { type JobTree, TreeCache } from "./tree.js";
+import { listViews, type ViewJobs, type ViewList, viewJobs } from "./views.js";
 
 /** One method per Jenkins operation the tools need; tools never see HTTP. */
 export interface JenkinsClient {
@@ -61,6 +77,8 @@ export interface JenkinsClient {
   getBuild(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<Build & { jobFullName: string }>;
   /** The build number a permalink points at now (a number is itself). */
   buildNumber(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number>;
+  /** The parameter values a build ran with, unmasked (passwords have none): to run it again. */
+  buildParameters(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildParameters>;
   /** The last `lines` lines; with `maxChars`, only as many as fit in about that many characters. */
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage>;
   logForward(request: BuildLogRequest & LogPageRequest & { position: LogPosition }): Promise<LogPage>;
@@ -129,6 +147,26 @@ export interface JenkinsClient {
   listArtifacts(path: JobPath, build: BuildRef, limit: number, signal?: AbortSignal): Promise<ArtifactList>;
   /** A page of lines of a text artifact, reading at most `maxBytes`; binary files are only named so. */
   readArtifact(request: ArtifactRequest): Promise<ArtifactText>;
+  /** The repositories a job builds: api/json first, config.xml only for pipelines and multibranch projects. */
+  jobScm(path: JobPath, signal?: AbortSignal): Promise<JobScm>;
+  /** Items below `parent` (or the root) with the repositories api/json names, from one request, kept 30 s. */
+  sourceTree(parent: JobPath | undefined): Promise<SourceTree>;
+  /** The scripts a pipeline build ran, from its replay page (Run/Replay). */
+  replayScripts(path: JobPath, number: number, signal?: AbortSignal): Promise<ReplayScripts>;
+  /** Runs a pipeline build again with other scripts; Jenkins tells no queue item. */
+  replayBuild(path: JobPath, number: number, scripts: ReplayScripts, signal?: AbortSignal): Promise<void>;
+  /** The root's views, nested ones a few levels deep. */
+  listViews(signal?: AbortSignal): Promise<ViewList>;
+  /** The jobs of a view, by its path from the root ("Ops/Deploys"). */
+  viewJobs(view: string, signal?: AbortSignal): Promise<ViewJobs>;
+  /** Enables or disables a job (Job/Configure). */
+  setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void>;
+  /** A build's description, display name and whether Jenkins keeps it forever. */
+  buildSettings(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildSettings>;
+  /** One change to a build's description, display name, or keep-forever flag (a toggle). */
+  changeBuild(path: JobPath, number: number, change: BuildChange, signal?: AbortSignal): Promise<void>;
+  /** Checks a declarative pipeline with Jenkins' linter (Pipeline: Declarative plugin). */
+  lintPipeline(script: string, signal?: AbortSignal): Promise<LintResult>;
   /** The job's full name as Jenkins spells it, from its URL (decoded branch names become encoded). */
   jobPathFromUrl(url: string): JobPath | undefined;
   close(): Promise<void>;
@@ -141,6 +179,7 @@ export class HttpJenkinsClient implements JenkinsClient {
   private readonly flow: FlowReader;
   private readonly canonicalNames = new CanonicalNameCache();
   private readonly trees = new TreeCache();
+  private readonly sourceTrees = new TreeCache<SourceTree>();
 
   /** `traffic` is shared by every identity that talks to this Jenkins (see ControllerTraffic). */
   constructor(config: JenkinsConfig, traffic?: ControllerTraffic) {
@@ -183,6 +222,10 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   buildNumber(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<number> {
     return buildNumber(this.http, path, build, signal);
+  }
+
+  buildParameters(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildParameters> {
+    return buildParameters(this.http, path, build, signal);
   }
 
   logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {
@@ -307,5 +350,45 @@ export class HttpJenkinsClient implements JenkinsClient {
 
   readArtifact(request: ArtifactRequest): Promise<ArtifactText> {
     return readArtifact(this.http, request);
+  }
+
+  jobScm(path: JobPath, signal?: AbortSignal): Promise<JobScm> {
+    return jobScm(this.http, path, signal);
+  }
+
+  sourceTree(parent: JobPath | undefined): Promise<SourceTree> {
+    return sourceTree(this.http, this.sourceTrees, parent);
+  }
+
+  replayScripts(path: JobPath, number: number, signal?: AbortSignal): Promise<ReplayScripts> {
+    return replayScripts(this.http, path, number, signal);
+  }
+
+  replayBuild(path: JobPath, number: number, scripts: ReplayScripts, signal?: AbortSignal): Promise<void> {
+    return replayBuild(this.http, path, number, scripts, signal);
+  }
+
+  listViews(signal?: AbortSignal): Promise<ViewList> {
+    return listViews(this.http, signal);
+  }
+
+  viewJobs(view: string, signal?: AbortSignal): Promise<ViewJobs> {
+    return viewJobs(this.http, view, signal);
+  }
+
+  setJobEnabled(path: JobPath, enabled: boolean, signal?: AbortSignal): Promise<void> {
+    return setJobEnabled(this.http, path, enabled, signal);
+  }
+
+  buildSettings(path: JobPath, build: BuildRef, signal?: AbortSignal): Promise<BuildSettings> {
+    return buildSettings(this.http, path, build, signal);
+  }
+
+  changeBuild(path: JobPath, number: number, change: BuildChange, signal?: AbortSignal): Promise<void> {
+    return changeBuild(this.http, path, number, change, signal);
+  }
+
+  lintPipeline(script: string, signal?: AbortSignal): Promise<LintResult> {
+    return lintPipeline(this.http, script, signal);
   }
 }

@@ -151,17 +151,39 @@ export function copyJob(
   });
 }
 
+/**
+ * ParameterizedJobMixIn.ParameterizedJob.doEnable / doDisable: @RequirePOST, Item.CONFIGURE, a
+ * redirect to the job. Multibranch branch jobs refuse it (403), whoever asks.
+ */
+export async function setJobEnabled(
+  http: JenkinsHttp,
+  path: JobPath,
+  enabled: boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  const response = await http.send({
+    method: "POST",
+    path: `${jobUrlPath(path)}${enabled ? "enable" : "disable"}`,
+    accept: [302, 303],
+    action: `${enabled ? "enabling" : "disabling"} ${formatJobPath(path)}`,
+    notFound: jobNotFound(path),
+    mutating: true,
+    signal,
+  });
+  await response.body.dump();
+}
+
 export function jobNotFound(path: JobPath): NotFound {
   return { sentence: `Job "${formatJobPath(path)}" was not found`, subject: "job" };
 }
 
 /** The root's or folder `parent`'s JSON as `tree` selects it; refused when `parent` is a job. */
-async function readContainer(
+export async function readContainer<Raw extends { _class?: string; jobs?: unknown[] } = RawJob>(
   http: JenkinsHttp,
   parent: JobPath | undefined,
   request: { tree: string; action: string; signal?: AbortSignal | undefined },
-): Promise<RawJob> {
-  const raw = await http.json<RawJob>({
+): Promise<Raw> {
+  const raw = await http.json<Raw>({
     path: `${containerUrlPath(parent)}api/json`,
     query: { tree: request.tree },
     action: request.action,

@@ -60,14 +60,14 @@ export function toJobTree(raw: RawTreeItem, depth = TREE_DEPTH): JobTree {
   return tree;
 }
 
-interface Entry {
+interface Entry<Tree> {
   expires: number;
-  tree: Promise<JobTree>;
+  tree: Promise<Tree>;
 }
 
 /** Trees read in the last `ttlMs`, per starting folder, so a search right after another costs nothing. */
-export class TreeCache {
-  private readonly entries = new Map<string, Entry>();
+export class TreeCache<Tree = JobTree> {
+  private readonly entries = new Map<string, Entry<Tree>>();
 
   constructor(
     private readonly ttlMs = 30_000,
@@ -75,7 +75,7 @@ export class TreeCache {
   ) {}
 
   /** The cached tree of `key`, or `read()`'s; a failed read is not kept. */
-  get(key: string, read: () => Promise<JobTree>): Promise<JobTree> {
+  get(key: string, read: () => Promise<Tree>): Promise<Tree> {
     const now = Date.now();
     const cached = this.entries.get(key);
     if (cached && cached.expires > now) return cached.tree;

@@ -6,6 +6,7 @@ import { pipelinesTools } from "./pipelines/index.js";
 import { queueTools } from "./queue/index.js";
 import type { ToolDefinition } from "./registry.js";
 import { systemTools } from "./system/index.js";
+import { viewsTools } from "./views/index.js";
 
 /** Every tool the server offers, in the order clients list them: toolset by toolset, as in TOOLSETS. */
 export const allTools: readonly ToolDefinition[] = [
@@ -16,4 +17,5 @@ export const allTools: readonly ToolDefinition[] = [
   ...pipelinesTools,
   ...systemTools,
   ...artifactsTools,
+  ...viewsTools,
 ];

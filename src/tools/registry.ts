@@ -507,8 +507,9 @@ type JsonObject = Record<string, unknown>;
 
 /**
  * The schema as zod states it, minus what only costs context in every tools/list: `$schema`,
- * `additionalProperties: false`, the ±2^53 bounds that `.int()` adds and, for output schemas
- * (whose fields are always present), `required`. Validation stays zod's own.
+ * `additionalProperties: false`, `propertyNames: {type: "string"}` (JSON keys are strings), the
+ * ±2^53 bounds that `.int()` adds and, for output schemas (whose fields are always present),
+ * `required`. Validation stays zod's own.
  */
 function compactSchema<Schema extends z.ZodType>(schema: Schema, options = { omitRequired: false }): Schema {
   const made = (options.omitRequired ? compactedOutputs : compactedInputs).get(schema);
@@ -547,9 +548,14 @@ const compactedOutputs = new WeakMap<z.ZodType, z.ZodType>();
 function compactJson(value: JsonObject, omitRequired: boolean): JsonObject {
   return JSON.parse(JSON.stringify(value), (key, entry) => {
     if (key === "$schema" || (key === "additionalProperties" && entry === false)) return undefined;
+    if (key === "propertyNames" && isStringType(entry)) return undefined;
     if (omitRequired && key === "required" && Array.isArray(entry)) return undefined;
     if ((key === "maximum" || key === "minimum") && Math.abs(entry) === Number.MAX_SAFE_INTEGER)
       return undefined;
     return entry;
   });
+}
+
+function isStringType(entry: unknown): boolean {
+  return JSON.stringify(entry) === '{"type":"string"}';
 }

@@ -21,10 +21,7 @@ export function wholeNumber(description: string, bounds: { min: number; max: num
     .describe(description);
 }
 
-export const jobFullName = z
-  .string()
-  .min(1)
-  .describe('e.g. "team/api" (folders joined by /) or "mb/feature/login"');
+export const jobFullName = z.string().min(1).describe('e.g. "team/api" (folders joined by /)');
 
 const buildRefSchema = z.preprocess(numericStrings, z.union([z.number().int().min(1), z.enum(PERMALINKS)]));
 

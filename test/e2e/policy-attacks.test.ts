@@ -18,22 +18,22 @@ rules:
   - name: no-ops
     clients: ["*"]
     jobs: ["ops/**"]
-    deny: [read, trigger, cancel, create]
+    deny: [read, trigger, cancel, create, configure]
   - name: no-feature-login
     clients: ["*"]
     jobs: ["mb/feature%2Flogin"]
-    deny: [read, trigger, cancel]
+    deny: [read, trigger, cancel, configure]
   - name: the-rest
     clients: ["*"]
     jobs: ["**"]
-    allow: [read, trigger, cancel, create]
+    allow: [read, trigger, cancel, create, configure]
 `;
 const ALLOW_LIST = `
 rules:
   - name: team-and-main
     clients: ["*"]
     jobs: ["team/**", "hello", "mb/main"]
-    allow: [read, trigger, cancel, create]
+    allow: [read, trigger, cancel, create, configure]
 `;
 
 /** Spellings that Jenkins resolves to the denied ops/nightly, and to the denied branch. */
@@ -54,6 +54,12 @@ function callsOn(jobFullName: string): Array<[string, Record<string, unknown>]> 
     ["answerInput", { jobFullName, buildNumber: 1, inputId: "Approve", action: "abort" }],
     ["stopBuild", { jobFullName, buildNumber: 1 }],
     ["triggerBuild", { jobFullName }],
+    ["rebuild", { jobFullName, buildNumber: 1 }],
+    ["setJobEnabled", { jobFullName, enabled: false }],
+    ["updateBuild", { jobFullName, buildNumber: 1, keepForever: true }],
+    ["getReplayScript", { jobFullName, buildNumber: 1 }],
+    ["replayBuild", { jobFullName, buildNumber: 1, script: "echo 1" }],
+    ["getJobScm", { jobFullName }],
     ["getJobs", { parentFullName: jobFullName }],
     ["searchJobs", { query: "nightly login", parentFullName: jobFullName }],
   ];

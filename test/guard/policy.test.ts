@@ -82,6 +82,24 @@ rules:
   });
 });
 
+describe("replay, the action that runs unreviewed code", () => {
+  it("is confirmed wherever a rule allows it, though the rule does not list it under confirm", () => {
+    const policy = parsePolicy(
+      'rules: [{name: replays, clients: ["*"], jobs: ["**"], allow: [read, replay]}]',
+    );
+    expect(policy.decide("alice", "replay", "team/api")).toMatchObject({ allowed: true, confirm: true });
+    expect(policy.decide("alice", "read", "team/api")).toMatchObject({ allowed: true, confirm: false });
+  });
+
+  it("is refused without a policy, where every other action is Jenkins' to decide", async () => {
+    const { Guard, PolicyDenied } = await import("../../src/guard/guard.js");
+    const { namedClient } = await import("../../src/guard/identity.js");
+    const guard = new Guard(undefined, undefined);
+    expect(() => guard.check(namedClient("stdio"), "replay", "team/api")).toThrow(PolicyDenied);
+    expect(() => guard.check(namedClient("stdio"), "configure", "team/api")).not.toThrow();
+  });
+});
+
 describe("policy mistakes", () => {
   it.each([
     [

@@ -24,6 +24,11 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getBuild: { jobFullName: "TEAM/backend/API", buildNumber: 1 },
   getBuilds: { jobFullName: "TEAM/backend/API" },
   triggerBuild: { jobFullName: "Hello" },
+  rebuild: { jobFullName: "TEAM/backend/API", buildNumber: 2 },
+  updateBuild: { jobFullName: "TEAM/backend/API", buildNumber: 2, keepForever: true },
+  setJobEnabled: { jobFullName: "HELLO", enabled: true },
+  getJobScm: { jobFullName: "TEAM/backend/API" },
+  findJobsBySource: { repositoryUrl: "github.com/acme/api", parentFullName: "TEAM" },
   stopBuild: { jobFullName: "LONG-RUNNING", buildNumber: 1, waitSeconds: 1 },
   getBuildLog: { jobFullName: "MB/feature/login", buildNumber: 1 },
   searchBuildLog: { jobFullName: "mb/FEATURE%2flogin", pattern: "a" },
@@ -31,6 +36,9 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getFailureSummary: { jobFullName: "Team/Backend/Api", buildNumber: 4 },
   getTestResults: { jobFullName: "Team/Backend/Api", buildNumber: 4 },
   getBuildChanges: { jobFullName: "DIAG/Payments" },
+  validatePipeline: { script: "pipeline { agent any\n stages { stage('b') { steps { sh 'make' } } } }" },
+  getReplayScript: { jobFullName: "MB/Main", buildNumber: 1 },
+  replayBuild: { jobFullName: "MB/Main", buildNumber: 1, script: "echo 1" },
   getPendingInputs: { jobFullName: "OPS/Release", buildNumber: 1 },
   answerInput: { jobFullName: "OPS/Release", buildNumber: 1, inputId: "nothing", action: "abort" },
   cancelQueueItem: { queueItemId: 999_999 },
@@ -41,6 +49,8 @@ const CALLS: Record<string, Record<string, unknown>> = {
   getNodes: {},
   getRunningBuilds: {},
   getArtifacts: { jobFullName: "DIAG/Maven-Compile", buildNumber: 3 },
+  getViews: {},
+  getViewJobs: { view: "Backend" },
   readArtifact: {
     jobFullName: "diag/MAVEN-compile",
     buildNumber: 3,
@@ -94,7 +104,7 @@ beforeAll(async () => {
     proxy: {},
   });
   const policy = parsePolicy(
-    'rules: [{name: all, clients: ["*"], jobs: ["**"], allow: [read, trigger, cancel, create]}]',
+    'rules: [{name: all, clients: ["*"], jobs: ["**"], allow: [read, trigger, cancel, create, configure, replay]}]',
   );
   const server = buildServer({
     jenkins: watched(real),

@@ -1,5 +1,5 @@
 import type { ResolvedJob } from "../../src/jenkins/branches.js";
-import type { Build, TriggerResult } from "../../src/jenkins/builds.js";
+import type { Build, BuildParameters, RecordedParameter, TriggerResult } from "../../src/jenkins/builds.js";
 import type { BuildRange, BuildStreak, ChangeHistory, Commit } from "../../src/jenkins/changes.js";
 import type { JenkinsClient } from "../../src/jenkins/client.js";
 import { JenkinsError } from "../../src/jenkins/errors.js";
@@ -26,6 +26,8 @@ export interface FakeBuild {
   /** The commits its checkout brought in, oldest first. */
   commits?: Commit[];
   culprits?: string[];
+  /** The parameter values it ran with (a password's value is null, as Jenkins never exports it). */
+  parameters?: RecordedParameter[];
 }
 
 interface FakeJob {
@@ -43,6 +45,7 @@ type UsedMethods =
   | "getJob"
   | "getBuild"
   | "buildNumber"
+  | "buildParameters"
   | "logTail"
   | "logForward"
   | "scanLog"
@@ -55,6 +58,15 @@ type UsedMethods =
   | "buildStreak";
 
 const BASE_URL = "https://jenkins.example/";
+
+/** A job's parameter definition as the fake's jobs declare them. */
+export function parameter(
+  name: string,
+  type: ParameterDefinition["type"],
+  choices?: string[],
+): ParameterDefinition {
+  return { name, type, jenkinsType: "", default: null, description: null, ...(choices ? { choices } : {}) };
+}
 
 /**
  * An in-memory Jenkins for tool handler tests: the jobs and builds it is given, nothing else.
@@ -119,6 +131,11 @@ export class FakeJenkins implements Pick<JenkinsClient, UsedMethods> {
 
   async buildNumber(path: JobPath, ref: BuildRef): Promise<number> {
     return this.build(path, ref).number;
+  }
+
+  async buildParameters(path: JobPath, ref: BuildRef): Promise<BuildParameters> {
+    const build = this.build(path, ref);
+    return { number: build.number, parameters: build.parameters ?? [] };
   }
 
   async logTail(request: BuildLogRequest & LogPageRequest): Promise<LogPage> {

@@ -21,17 +21,28 @@ const DEFAULT_TOOLS = [
   "cancelQueueItem",
 ];
 
+describe("tools that change Jenkins", () => {
+  // An OAuth token is checked for the scope of the action a tool names: one that named none would
+  // need only jenkins:read to change Jenkins.
+  it("each name the policy action by which they do", () => {
+    const unnamed = allTools.filter((tool) => !tool.annotations.readOnlyHint && tool.writes === undefined);
+    expect(unnamed.map((tool) => tool.name)).toEqual([]);
+  });
+});
+
 describe("tool selection", () => {
   it("offers the core tools by default", () => {
     expect(names({ readOnly: false, exclude: [] })).toEqual(DEFAULT_TOOLS);
     expect(DEFAULT_TOOLS).toEqual(expect.arrayContaining([...MISSION_TOOLS]));
   });
 
-  it("offers every tool but the five that change Jenkins in read-only mode", () => {
+  it("offers every tool but those that change Jenkins in read-only mode", () => {
     expect(names({ readOnly: true, exclude: [], toolsets: ["all"] })).toEqual([
       "getJob",
       "getJobs",
       "searchJobs",
+      "getJobScm",
+      "findJobsBySource",
       "getBuild",
       "getBuilds",
       "getFailureSummary",
@@ -43,12 +54,16 @@ describe("tool selection", () => {
       "getQueueItem",
       "getQueue",
       "getPendingInputs",
+      "validatePipeline",
+      "getReplayScript",
       "whoAmI",
       "getStatus",
       "getNodes",
       "getRunningBuilds",
       "getArtifacts",
       "readArtifact",
+      "getViews",
+      "getViewJobs",
     ]);
   });
 

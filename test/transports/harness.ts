@@ -109,8 +109,13 @@ export function bearer(token = TOKEN): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-export async function connect(kind: ClientKind, url: string, token = TOKEN): Promise<TestClient> {
-  const requestInit = { headers: bearer(token) };
+export async function connect(
+  kind: ClientKind,
+  url: string,
+  token = TOKEN,
+  headers: Record<string, string> = {},
+): Promise<TestClient> {
+  const requestInit = { headers: { ...bearer(token), ...headers } };
   if (kind === "v1") {
     const client = new V1Client({ name: "test-v1", version: "1.0.0" });
     const transport = new V1Transport(new URL(url), { requestInit });

@@ -24,7 +24,14 @@ import {
 const ALICE = "alice@example.com"; // release-managers, may consent to every scope
 const BOB = "bob@example.com"; // developers, may consent to jenkins:read only
 const CAROL = "carol@example.com"; // operators, acts as Jenkins' reader user
-const EVERY_SCOPE = ["jenkins:read", "jenkins:trigger", "jenkins:cancel", "jenkins:create"];
+const EVERY_SCOPE = [
+  "jenkins:read",
+  "jenkins:trigger",
+  "jenkins:cancel",
+  "jenkins:create",
+  "jenkins:configure",
+  "jenkins:replay",
+];
 
 let jenkins: JenkinsSimulator;
 let idp: SandboxIdentityProvider;

@@ -25,7 +25,7 @@ export const getBuild = defineTool({
   core: true,
   title: "Get build",
   description:
-    "Read one build: result (null while running; SUCCESS, UNSTABLE, FAILURE, NOT_BUILT, ABORTED), start (ISO 8601), duration, causes, parameters (secrets as ****) and test counts.",
+    "Read one build: result (null while running), start, duration, causes, parameters (secrets as ****) and test counts.",
   inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
   outputSchema: buildSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },

@@ -15,7 +15,7 @@ export const getFailureSummary = defineTool({
   guide: "says why a build failed",
   title: "Why did it fail",
   description:
-    'Why a build failed, in one small answer: result, failed stage, branch and step, the error lines that step printed (found anywhere in the log, not only at its end), failing tests with their age, failing since which build, the commits since the last success, and the call that shows more. E.g. {"jobFullName": "team/api"} for the last build.',
+    'Why a build failed, in one small answer: failed stage, branch and step, its error lines (found anywhere in the log), failing tests and since when, commits since the last success, and where to look next. E.g. {"jobFullName": "team/api"} (last build).',
   inputSchema: z.object({ jobFullName, buildNumber: buildNumber.optional() }),
   outputSchema: summarySchema,
   annotations: { readOnlyHint: true, openWorldHint: true },

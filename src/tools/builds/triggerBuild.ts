@@ -1,30 +1,7 @@
 import { z } from "zod";
-import type { JenkinsClient } from "../../jenkins/client.js";
-import type { Job } from "../../jenkins/jobs.js";
-import { describeBuild, formatJobPath, type JobPath } from "../../jenkins/paths.js";
-import type { QueueItem } from "../../jenkins/queue.js";
-import { checkParameters, describeParameters, maskedParameters } from "../parameters.js";
-import { readQueueItem } from "../queue/items.js";
-import { defineTool, ToolError } from "../registry.js";
-import { jobFullName, wholeNumber } from "../schemas.js";
-import { Backoff, waitForResult } from "../wait.js";
-
-const WAIT_STATES = ["queued", "started", "finished"] as const;
-/** Within the HTTP transport's default request timeout (MCP_REQUEST_TIMEOUT_MS, 10 minutes). */
-const MAX_TIMEOUT_SECONDS = 600;
-
-const triggerOutput = z.object({
-  jobFullName: z.string(),
-  queueItemId: z.number(),
-  queueUrl: z.string(),
-  state: z.enum(["queued", "started", "finished", "cancelled", "timedOut"]),
-  buildNumber: z.number().optional(),
-  buildUrl: z.string().optional(),
-  result: z.string().nullable().optional(),
-  parameters: z.record(z.string(), z.string()),
-});
-
-type TriggerOutput = z.input<typeof triggerOutput>;
+import { defineTool } from "../registry.js";
+import { jobFullName } from "../schemas.js";
+import { parametersInput, renderTrigger, startBuild, triggerOutput, waitInput } from "./trigger.js";
 
 export const triggerBuild = defineTool({
   name: "triggerBuild",
@@ -32,126 +9,30 @@ export const triggerBuild = defineTool({
   core: true,
   title: "Trigger build",
   description:
-    "Trigger a build once, parameters checked against the job's (see getJob). Returns the queue item (cancelQueueItem takes its id); waitFor started/finished waits for the build number/result. state timedOut: still waiting or running.",
+    "Trigger a build once, parameters checked against the job's (getJob). Answers the queue item (for cancelQueueItem); waitFor started/finished waits for the number/result; timedOut: still waiting or running.",
   inputSchema: z.object({
     jobFullName,
-    parameters: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-      .optional()
-      .describe('e.g. {"BRANCH": "main", "DEPLOY": true}; missing ones take defaults'),
-    waitFor: z.enum(WAIT_STATES).default("queued").describe("queued answers at once"),
-    timeoutSeconds: wholeNumber("Wait limit (default 50)", { min: 1, max: MAX_TIMEOUT_SECONDS }).default(50),
+    parameters: parametersInput.describe(
+      'e.g. {"BRANCH": "main", "DEPLOY": true}; missing ones take defaults',
+    ),
+    ...waitInput,
   }),
   outputSchema: triggerOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: "trigger",
-  async handler(input, { jenkins, signal, progress, job: permitted, authorize, audit }) {
-    const jobPath = await permitted("trigger", input.jobFullName);
-    const job = await jenkins.getJob(jobPath, signal);
-    checkBuildable(job);
-    const parameters = checkParameters(job, input.parameters ?? {});
-    const shown = maskedParameters(job.parameters, parameters);
-    audit.parameters = shown;
-    const withParameters = describeParameters(shown);
-    await authorize("trigger", job.fullName, `trigger ${job.fullName}${withParameters}`);
-    const sent = job.parameters.length > 0 ? parameters : undefined;
-    const trigger = await jenkins.triggerBuild(jobPath, sent, signal);
-    audit.done = `queued ${job.fullName} as queue item ${trigger.queueItemId}${withParameters}`;
-    const result: TriggerOutput = {
-      jobFullName: formatJobPath(jobPath),
-      queueItemId: trigger.queueItemId,
-      queueUrl: trigger.queueUrl,
-      state: "queued",
-      parameters: shown,
-    };
-    if (input.waitFor !== "queued") {
-      await waitForBuild(
-        jenkins,
+  async handler(input, context) {
+    const jobPath = await context.job("trigger", input.jobFullName);
+    const job = await context.jenkins.getJob(jobPath, context.signal);
+    const result = await startBuild(
+      {
         jobPath,
-        result,
-        input.waitFor,
-        input.timeoutSeconds * 1000,
-        signal,
-        progress,
-      );
-    }
-    if (result.buildNumber !== undefined) {
-      audit.done = `triggered ${job.fullName} #${result.buildNumber}${withParameters}${result.result ? ` (${result.result})` : ""}`;
-    }
+        job,
+        parameters: input.parameters ?? {},
+        waitFor: input.waitFor,
+        timeoutSeconds: input.timeoutSeconds,
+      },
+      context,
+    );
     return { text: renderTrigger(result), structured: result };
   },
 });
-
-function checkBuildable(job: Job): void {
-  if (job.type === "folder" || job.type === "multibranch") {
-    throw new ToolError(
-      `${job.fullName} is a ${job.type === "folder" ? "folder" : "multibranch project"}, not a job: trigger one of the jobs inside it (list them with getJobs).`,
-    );
-  }
-  if (!job.buildable) {
-    throw new ToolError(
-      `${job.fullName} is disabled, so Jenkins will not build it; a Jenkins user must enable it first.`,
-    );
-  }
-}
-
-async function waitForBuild(
-  jenkins: JenkinsClient,
-  jobPath: JobPath,
-  result: TriggerOutput,
-  waitFor: "started" | "finished",
-  timeoutMs: number,
-  signal: AbortSignal,
-  progress: (message: string) => Promise<void>,
-): Promise<void> {
-  const backoff = new Backoff(timeoutMs, 250, signal);
-  let item: QueueItem;
-  for (;;) {
-    item = await readQueueItem(jenkins, result.queueItemId, signal, QUEUED_ITEM_GONE);
-    if (item.state !== "queued") break;
-    await progress(`Waiting in the queue${item.why ? `: ${item.why}` : ""}`);
-    if (!(await backoff.pause())) {
-      result.state = "timedOut";
-      return;
-    }
-  }
-  if (item.state === "cancelled" || !item.build) {
-    result.state = "cancelled";
-    return;
-  }
-  result.state = "started";
-  result.buildNumber = item.build.number;
-  result.buildUrl = item.build.url;
-  if (waitFor === "started") return;
-  backoff.restart(500);
-  const build = await waitForResult(jenkins, jobPath, item.build.number, backoff, signal, progress);
-  if (build) {
-    result.state = "finished";
-    result.result = build.result;
-  } else {
-    result.state = "timedOut";
-  }
-}
-
-const QUEUED_ITEM_GONE = (id: number) =>
-  `The build was queued as item ${id}, but Jenkins no longer knows that item; look for the build with getJob.`;
-
-function renderTrigger(result: TriggerOutput): string {
-  const withParams = describeParameters(result.parameters);
-  const build =
-    result.buildNumber !== undefined ? describeBuild([result.jobFullName], result.buildNumber) : undefined;
-  switch (result.state) {
-    case "queued":
-      return `Queued ${result.jobFullName}${withParams} as queue item ${result.queueItemId} (${result.queueUrl}).`;
-    case "started":
-      return `Started ${build}${withParams}: ${result.buildUrl}`;
-    case "finished":
-      return `${build} finished: ${result.result}${withParams}. ${result.buildUrl}`;
-    case "cancelled":
-      return `Queue item ${result.queueItemId} for ${result.jobFullName} was cancelled before it started.`;
-    case "timedOut":
-      return build
-        ? `${build} is still running; check it later with getBuild. ${result.buildUrl}`
-        : `Queue item ${result.queueItemId} for ${result.jobFullName} is still waiting to start; check again later, or cancel it with cancelQueueItem.`;
-  }
-}

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { JenkinsClient } from "../../jenkins/client.js";
+import { JenkinsError } from "../../jenkins/errors.js";
 import { formatJobPath, type JobPath, parseJobPath } from "../../jenkins/paths.js";
 import { defineTool, ToolError } from "../registry.js";
 import { jobTypeSchema } from "./entries.js";
@@ -11,24 +13,25 @@ export const createJob = defineTool({
   core: true,
   title: "Create job",
   description:
-    "Create a job from exactly one source: pipelineScript (a sandboxed pipeline job), configXml, or copyFrom an existing job. The parent folder must exist; an existing name is refused.",
+    "Create a job from one of: pipelineScript (a sandboxed pipeline; a declarative one must pass Jenkins' linter), configXml, or copyFrom a job. Its folder must exist; an existing name is refused.",
   inputSchema: z.object({
-    jobFullName: z
-      .string()
-      .min(1)
-      .describe('Full name of the new job, e.g. "team/nightly" (folder team must exist)'),
+    jobFullName: z.string().min(1).describe('The new job, e.g. "team/nightly"'),
     pipelineScript: z
       .string()
       .max(1_000_000)
       .optional()
-      .describe(
-        "Pipeline script, e.g. \"pipeline { agent any; stages { stage('b') { steps { sh 'make' } } } }\"",
-      ),
-    configXml: z.string().max(5_000_000).optional().describe('Complete config.xml, e.g. "<project/>"'),
+      .describe("e.g. \"pipeline { agent any; stages { stage('b') { steps { sh 'make' } } } }\""),
+    configXml: z.string().max(5_000_000).optional().describe("A whole config.xml"),
     copyFrom: z.string().optional().describe('Job to copy, e.g. "team/api"'),
-    description: z.string().max(10_000).optional().describe("Job description (with pipelineScript)"),
+    description: z.string().max(10_000).optional().describe("With pipelineScript"),
   }),
-  outputSchema: z.object({ fullName: z.string(), url: z.string(), type: jobTypeSchema }),
+  outputSchema: z.object({
+    fullName: z.string(),
+    url: z.string(),
+    type: jobTypeSchema,
+    /** With pipelineScript: what Jenkins' declarative linter said before the job was created. */
+    scriptCheck: z.enum(["valid", "notDeclarative", "noLinter"]).optional(),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: "create",
   async handler(input, { jenkins, signal, job: permitted, check, authorize, audit }) {
@@ -41,22 +44,65 @@ export const createJob = defineTool({
     const path = [...(parent ?? []), name];
     const fullName = formatJobPath(path);
     audit.job = fullName;
+    let scriptCheck: ScriptCheck | undefined;
     if (source.kind === "copy") {
       const from = await permitted("read", source.from, "copyFrom");
       await authorize("create", fullName, `create job ${fullName} as a copy of ${formatJobPath(from)}`);
       await jenkins.copyJob(parent, name, from, signal);
     } else {
+      if (source.script !== undefined) scriptCheck = await checkScript(jenkins, source.script, signal);
       await authorize("create", fullName, `create job ${fullName}`);
       await jenkins.createJob(parent, name, source.xml, signal);
     }
     const job = await jenkins.getJob(path, signal);
     audit.done = `created ${job.type} job ${job.fullName}`;
-    const structured = { fullName: job.fullName, url: job.url, type: job.type };
-    return { text: `Created ${job.type} job ${job.fullName}: ${job.url}`, structured };
+    const structured = {
+      fullName: job.fullName,
+      url: job.url,
+      type: job.type,
+      ...(scriptCheck ? { scriptCheck } : {}),
+    };
+    const note =
+      scriptCheck === "noLinter" ? " (the script was not checked: Jenkins has no declarative linter)" : "";
+    return { text: `Created ${job.type} job ${job.fullName}: ${job.url}${note}`, structured };
   },
 });
 
-type Source = { kind: "xml"; xml: string } | { kind: "copy"; from: string };
+type Source = { kind: "xml"; xml: string; script?: string } | { kind: "copy"; from: string };
+
+type ScriptCheck = "valid" | "notDeclarative" | "noLinter";
+
+/** Errors a refusal names at most. */
+const MAX_SCRIPT_ERRORS = 10;
+
+/**
+ * Jenkins' declarative linter on the script, before anything is created: errors refuse the call.
+ * Without the linter (404: Pipeline: Declarative is not installed) the job is created unchecked.
+ */
+async function checkScript(
+  jenkins: JenkinsClient,
+  script: string,
+  signal: AbortSignal,
+): Promise<ScriptCheck> {
+  const lint = await jenkins.lintPipeline(script, signal).catch((error: unknown) => {
+    if (error instanceof JenkinsError && error.kind === "notFound") return null;
+    throw error;
+  });
+  if (lint === null) return "noLinter";
+  if (lint.result !== "invalid") return lint.result;
+  // Joined into one sentence: a message's own closing period would double the one that ends it.
+  const listed = lint.errors
+    .slice(0, MAX_SCRIPT_ERRORS)
+    .map((error) =>
+      error.line === null ? error.message : `line ${error.line}, column ${error.column}: ${error.message}`,
+    )
+    .map((entry) => entry.replace(/\.$/, ""));
+  const more =
+    lint.errors.length > MAX_SCRIPT_ERRORS ? `; and ${lint.errors.length - MAX_SCRIPT_ERRORS} more` : "";
+  throw new ToolError(
+    `Jenkins' declarative linter refused pipelineScript, so no job was created: ${listed.join("; ")}${more}.`,
+  );
+}
 
 async function chooseSource(input: {
   pipelineScript?: string | undefined;
@@ -79,7 +125,11 @@ async function chooseSource(input: {
   }
   if (input.copyFrom !== undefined) return { kind: "copy", from: input.copyFrom };
   if (input.pipelineScript !== undefined) {
-    return { kind: "xml", xml: pipelineXml(input.pipelineScript, input.description ?? "") };
+    return {
+      kind: "xml",
+      xml: pipelineXml(input.pipelineScript, input.description ?? ""),
+      script: input.pipelineScript,
+    };
   }
   const xml = input.configXml ?? "";
   // The XML parser is loaded for the rare configXml call, not when the server starts.

@@ -29,7 +29,7 @@ export const getJob = defineTool({
   guide: "shows a job and the parameters it takes",
   title: "Get job",
   description:
-    "Read one job: type, status (Jenkins colour: blue ok, red failed, yellow unstable), last builds, health, and the parameters triggerBuild takes. Folders also give jobCount (null over 100) and the first 20 children.",
+    "Read one job: type, status (Jenkins colour: blue ok, red failed, yellow unstable), last builds, health, and the parameters triggerBuild takes. A folder gives jobCount and its first 20 children.",
   inputSchema: z.object({ jobFullName }),
   outputSchema: jobSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },

@@ -14,7 +14,7 @@ export const getJobs = defineTool({
   guide: "lists a folder",
   title: "List jobs",
   description:
-    "List the jobs at the top level or in one folder, one page at a time. nextSkip is the skip of the next page (null on the last); total is null unless this page reaches the end.",
+    "List the jobs at the top level or in a folder, a page at a time: nextSkip is the next page's skip (null at the end); total is null until the last page.",
   inputSchema: z.object({
     parentFullName: z
       .string()

@@ -36,7 +36,7 @@ export const searchJobs = defineTool({
   guide: "finds a job by words of its name",
   title: "Search jobs",
   description:
-    'Find jobs, folders and branches by words of their name, full name or display name, best first, searching 4 folder levels deep. E.g. {"query": "deploy api"} finds team/backend/deploy-api.',
+    'Find jobs, folders and branches by words of their names, best first, 4 folder levels deep. E.g. {"query": "deploy api"} finds team/backend/deploy-api.',
   inputSchema: z.object({
     query: z.string().min(1).max(200).describe('Words of the name, e.g. "deploy api"'),
     parentFullName: z.string().optional().describe('Search only below this folder, e.g. "team"'),

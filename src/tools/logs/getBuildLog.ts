@@ -17,7 +17,7 @@ export const getBuildLog = defineTool({
   guide: "returns the last lines by default, where failures are",
   title: "Get build log",
   description:
-    "Read a build's console log by lines, never the whole log: by default the LAST lines (failures are at the end); skip reads forward from a line; cursor (nextCursor of an answer) continues, and on a running build gives only new output. Over 100 KB of text, fewer lines come back, with a link to the log resource.",
+    "Read a build's console log by lines, never whole: by default the LAST lines; skip reads forward from a line; cursor (an answer's nextCursor) continues, on a running build with only new output. Past 100 KB, fewer lines and a link to the log resource.",
   inputSchema: z.object({
     jobFullName,
     buildNumber: buildNumber.optional(),

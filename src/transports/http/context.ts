@@ -1,17 +1,25 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "../../logger.js";
+import type { ToolChoice } from "../../server.js";
 
 /** What every log line written while serving one HTTP request carries. */
 export interface RequestContext {
   requestId: string;
   client?: string;
   session?: string;
+  /** The tools the request's X-MCP-* headers chose, when it sent any. */
+  toolChoice?: ToolChoice;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export function runInContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);
+}
+
+/** The tools the current request chose by its headers (a session's server: its initialize request's). */
+export function currentToolChoice(): ToolChoice | undefined {
+  return storage.getStore()?.toolChoice;
 }
 
 /** The id of the HTTP request being served, if any: audit lines carry it. */
@@ -31,7 +39,10 @@ export function requestScopedLogger(logger: Logger): Logger {
       formatters: {
         log: (object) => {
           const context = storage.getStore();
-          return context ? { ...context, ...object } : object;
+          if (!context) return object;
+          // The tool choice is the request's, not a label of its lines.
+          const { requestId, client, session } = context;
+          return { requestId, client, session, ...object };
         },
       },
     },

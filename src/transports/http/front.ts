@@ -4,14 +4,14 @@ import type { AuthInfo } from "@modelcontextprotocol/server";
 import { ConfigError, type HttpConfig, isLoopbackHost } from "../../config.js";
 import { type Identity, namedClient } from "../../guard/identity.js";
 import type { Logger } from "../../logger.js";
-import { buildServer, type ServerDependencies } from "../../server.js";
+import { buildServerFor, refusedToolChoice, type ServerDependencies } from "../../server.js";
 import type { Telemetry } from "../../telemetry.js";
 import { methodNotAllowed, preflight, refuse, sendJson, unauthorized } from "./answers.js";
 import { bearerToken, TokenAuthenticator } from "./auth.js";
 import { readBody } from "./body.js";
 import { isEventStream, pathOf, relayResponse, toWebRequest } from "./bridge.js";
 import { CallLimits, timeoutError } from "./call-limits.js";
-import { currentRequestId, requestScopedLogger, runInContext } from "./context.js";
+import { currentRequestId, currentToolChoice, requestScopedLogger, runInContext } from "./context.js";
 import { McpEndpoint } from "./endpoint.js";
 import { cors, type Exchange, logAccess, openExchange } from "./exchange.js";
 import { RequestGuards } from "./guards.js";
@@ -20,6 +20,7 @@ import { isListenRequest, parseJson, rpcSummary, singleRequestId } from "./jsonr
 import type { PrometheusMetrics } from "./metrics.js";
 import type { OAuthGate } from "./oauth/gate.js";
 import { ReadinessReport } from "./readiness.js";
+import { toolChoiceFromHeaders } from "./tool-choice.js";
 
 export const MCP_PATH = "/mcp";
 
@@ -35,6 +36,7 @@ export class HttpFront {
   private readonly auth: TokenAuthenticator;
   private readonly endpoint: McpEndpoint;
   private readonly readiness: ReadinessReport;
+  private readonly serverDeps: ServerDependencies;
   private readonly inflight = new InflightRequests();
   /** Set as the port is bound (its default resource URI is the listener's URL), before any request. */
   private oauth: OAuthGate | undefined;
@@ -54,7 +56,13 @@ export class HttpFront {
     this.auth = new TokenAuthenticator(config.tokens);
     // Audit lines carry the id of the HTTP request that caused them, whoever started this server.
     const serverDeps = { ...deps, logger: this.logger, requestId: deps.requestId ?? currentRequestId };
-    this.endpoint = new McpEndpoint(config, () => buildServer(serverDeps), this.logger);
+    this.serverDeps = serverDeps;
+    // A session's server is built while its initialize request is served: its headers decide.
+    this.endpoint = new McpEndpoint(
+      config,
+      () => buildServerFor(serverDeps, currentToolChoice()),
+      this.logger,
+    );
     this.readiness = new ReadinessReport(deps.jenkins, deps.controllers?.shared);
     this.telemetry = deps.telemetry;
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -202,6 +210,12 @@ export class HttpFront {
     if (typeof session === "string") exchange.context.session = session;
     if (req.method !== "POST" && req.method !== "GET" && req.method !== "DELETE") {
       return methodNotAllowed(exchange);
+    }
+    const choice = toolChoiceFromHeaders(req.headers);
+    if (choice) {
+      const refused = refusedToolChoice(this.serverDeps, choice);
+      if (refused) return refuse(exchange, 400, refused);
+      exchange.context.toolChoice = choice;
     }
     if (req.method !== "GET") this.inflight.track(exchange.res);
     return this.forward(exchange, client);

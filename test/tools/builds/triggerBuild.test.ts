@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Guard } from "../../../src/guard/guard.js";
 import { parsePolicy } from "../../../src/guard/policy.js";
-import type { ParameterDefinition } from "../../../src/jenkins/parameters.js";
 import { callTool } from "../call-tool.js";
-import { FakeJenkins } from "../fake-jenkins.js";
+import { FakeJenkins, parameter } from "../fake-jenkins.js";
 
 /** triggerBuild's checks, in process: what it refuses before any POST, and what it sends and shows. */
-
-function parameter(name: string, type: ParameterDefinition["type"], choices?: string[]): ParameterDefinition {
-  return { name, type, jenkinsType: "", default: null, description: null, ...(choices ? { choices } : {}) };
-}
 
 /** A fresh Jenkins per call, so that each row sees only its own triggers. */
 function jenkins(): FakeJenkins {
