@@ -55,6 +55,8 @@ export interface ToolContext {
   logger: Logger;
   /** Who calls: the HTTP token's name, or "stdio". */
   client: string;
+  /** The controller this call works on, on a server of several; undefined on a server of one. */
+  controller: string | undefined;
   audit: AuditNote;
   /** Whether this server offers a tool: an answer suggests only calls the client can make. */
   offers(tool: string): boolean;
@@ -437,6 +439,7 @@ function toolContext(
   };
   return {
     jenkins,
+    controller,
     signal,
     progress: progressReporter(call.ctx),
     logger: call.deps.logger.child({ tool: call.tool, client, ...(controller ? { controller } : {}) }),

@@ -124,6 +124,36 @@ describe.each<Transport>(["stdio", "http"])("three controllers over %s", (transp
     expectRefused(legacy, /not found|No job/i);
   });
 
+  it("keeps a log cursor to the controller that gave it out", async () => {
+    const first = await session.call("getBuildLog", {
+      jobFullName: `prod:${SEED_JOBS.api}`,
+      buildNumber: 4,
+      skip: 0,
+      limit: 3,
+    });
+    const cursor = expectOk(first).nextCursor as string;
+    const next = await session.call("getBuildLog", {
+      jobFullName: `prod:${SEED_JOBS.api}`,
+      cursor,
+      limit: 3,
+    });
+    expect(expectOk(next)).toMatchObject({ controller: "prod", buildNumber: 4 });
+    // The same job on another controller: the cursor's byte offset means nothing in that log.
+    const before = sims.staging.requests.length;
+    const elsewhere = await session.call("getBuildLog", {
+      jobFullName: `staging:${SEED_JOBS.api}`,
+      cursor,
+      limit: 3,
+    });
+    expectRefused(
+      elsewhere,
+      /^\[controller staging\] This cursor belongs to team\/backend\/api #4 on controller prod;/,
+    );
+    expect(sims.staging.requests.slice(before).filter((request) => request.path.includes("logText"))).toEqual(
+      [],
+    );
+  });
+
   it("refuses a missing, unknown or doubled controller before any request", async () => {
     const before = requestCount(sims);
     expectRefused(

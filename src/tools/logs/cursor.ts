@@ -3,8 +3,9 @@ import type { LogPosition } from "../../jenkins/logs.js";
 import { formatJobPath, type JobPath } from "../../jenkins/paths.js";
 import { ToolError } from "../registry.js";
 
-/** A cursor pins the build and the exact place to continue; opaque to the model. */
+/** A cursor pins the build (and its controller, on a server of several) and the exact place to continue; opaque to the model. */
 const cursorSchema = z.object({
+  c: z.string().optional(),
   j: z.string(),
   n: z.number().int().positive(),
   o: z.number().int().min(0),
@@ -28,11 +29,23 @@ export function decodeCursor(text: string): Cursor {
   }
 }
 
-/** A cursor continues the job it was given out for: its name, as Jenkins spells it, is in the cursor. */
-export function checkCursor(cursor: Cursor, jobPath: JobPath, build: number | string | undefined): void {
-  if (cursor.j !== formatJobPath(jobPath) || (typeof build === "number" && build !== cursor.n)) {
+/**
+ * A cursor continues the job it was given out for: its name, as Jenkins spells it, and its
+ * controller are in the cursor (a byte offset of one controller's log means nothing on another's).
+ */
+export function checkCursor(
+  cursor: Cursor,
+  target: { jobPath: JobPath; build: number | string | undefined; controller: string | undefined },
+): void {
+  const { jobPath, build, controller } = target;
+  if (
+    cursor.j !== formatJobPath(jobPath) ||
+    cursor.c !== controller ||
+    (typeof build === "number" && build !== cursor.n)
+  ) {
+    const on = cursor.c ? ` on controller ${cursor.c}` : "";
     throw new ToolError(
-      `This cursor belongs to ${cursor.j} #${cursor.n}; ask for that build, or drop the cursor to start reading this one.`,
+      `This cursor belongs to ${cursor.j} #${cursor.n}${on}; ask for that build, or drop the cursor to start reading this one.`,
     );
   }
 }

@@ -41,7 +41,7 @@ export const getBuildLog = defineTool({
     nextCursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  async handler(input, { jenkins, signal, job, mask, audit }) {
+  async handler(input, { jenkins, signal, job, mask, audit, controller }) {
     if (input.limit === 0) throw new ToolError("limit must not be 0: ask for 1 to 5000 lines.");
     if (input.cursor !== undefined && input.skip !== undefined) {
       throw new ToolError("Give either skip or cursor, not both: the cursor already says where to continue.");
@@ -53,7 +53,7 @@ export const getBuildLog = defineTool({
       );
     }
     const jobPath = await job("read", input.jobFullName);
-    if (cursor) checkCursor(cursor, jobPath, input.buildNumber);
+    if (cursor) checkCursor(cursor, { jobPath, build: input.buildNumber, controller });
     const number = cursor
       ? cursor.n
       : await jenkins.buildNumber(jobPath, buildRef(input.buildNumber), signal);
@@ -67,7 +67,7 @@ export const getBuildLog = defineTool({
             position: cursor ? positionOf(cursor) : { offset: 0, skipLines: input.skip ?? 0 },
           })
         : await jenkins.logTail({ ...request, lines });
-    const structured = toOutput(formatJobPath(jobPath), number, page);
+    const structured = toOutput(formatJobPath(jobPath), number, page, controller);
     // Builds print secrets that Jenkins' own masking missed: mask what reaches the model.
     structured.text = mask(structured.text);
     audit.done = `read ${page.lines.length} log lines of ${structured.jobFullName} #${number}`;
@@ -77,7 +77,7 @@ export const getBuildLog = defineTool({
   },
 });
 
-function toOutput(jobFullName: string, number: number, page: LogPage) {
+function toOutput(jobFullName: string, number: number, page: LogPage, controller: string | undefined) {
   const finished = !page.building && !page.hasMoreAfter;
   const next = page.next;
   return {
@@ -94,6 +94,7 @@ function toOutput(jobFullName: string, number: number, page: LogPage) {
     nextCursor: finished
       ? null
       : encodeCursor({
+          ...(controller ? { c: controller } : {}),
           j: jobFullName,
           n: number,
           o: next.offset,
