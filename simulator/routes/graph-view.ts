@@ -3,7 +3,7 @@ import { stripNotes } from "../logs.js";
 import type { SimResponse } from "../pages.js";
 import type { Build, StageStatus } from "../world.js";
 import type { AppEnv, RequestContext } from "./context.js";
-import { type RecordedStage, recordedStagesOf } from "./pipeline.js";
+import { json, okJson, type RecordedStage, recordedStagesOf } from "./pipeline.js";
 
 /**
  * The Pipeline Graph View plugin's REST endpoints below `{build}/stages/` (PipelineConsoleViewAction,
@@ -337,21 +337,9 @@ function cacheControl(build: Build): Record<string, string> {
   return { "Cache-Control": build.building ? "private, no-store" : "private, immutable, max-age=86400" };
 }
 
-function okJson(data: unknown, headers: Record<string, string> = {}): SimResponse {
-  return {
-    status: 200,
-    headers: { "Content-Type": "application/json;charset=UTF-8", ...headers },
-    body: JSON.stringify({ status: "ok", data }),
-  };
-}
-
 /** HttpResponses.errorJSON. */
 function errorJson(message: string): SimResponse {
-  return {
-    status: 200,
-    headers: { "Content-Type": "application/json;charset=UTF-8" },
-    body: JSON.stringify({ status: "error", message }),
-  };
+  return json({ status: "error", message });
 }
 
 function text(body: string): SimResponse {

@@ -1,6 +1,7 @@
 import { lintDeclarative } from "../linter.js";
 import type { SimResponse } from "../pages.js";
 import { type AppEnv, postOnly, type RequestContext } from "./context.js";
+import { okJson } from "./pipeline.js";
 
 /**
  * `/pipeline-model-converter/validateJenkinsfile`: pipeline-model-definition's ModelConverterAction
@@ -27,13 +28,4 @@ function validate(script: string | null): Record<string, unknown> {
 
 function failure(message: string): Record<string, unknown> {
   return { result: "failure", errors: [{ error: message }] };
-}
-
-/** Stapler's HttpResponses.okJSON: `{"status":"ok","data":...}`, without Jenkins' X-Jenkins header. */
-function okJson(data: Record<string, unknown>): SimResponse {
-  return {
-    status: 200,
-    headers: { "Content-Type": "application/json;charset=utf-8" },
-    body: JSON.stringify({ status: "ok", data }),
-  };
 }

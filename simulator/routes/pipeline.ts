@@ -31,12 +31,17 @@ export function wfapiRoute(
 }
 
 /** ServeJson: plain JSON, no X-Jenkins. */
-export function json(value: unknown): SimResponse {
+export function json(value: unknown, headers: Record<string, string> = {}): SimResponse {
   return {
     status: 200,
-    headers: { "Content-Type": "application/json;charset=UTF-8" },
+    headers: { "Content-Type": "application/json;charset=UTF-8", ...headers },
     body: JSON.stringify(value),
   };
+}
+
+/** Stapler's HttpResponses.okJSON, as plugins answer: `{"status":"ok","data":...}`, no X-Jenkins. */
+export function okJson(data: unknown, headers: Record<string, string> = {}): SimResponse {
+  return json({ status: "ok", data }, headers);
 }
 
 const RESULT_STATUS: Readonly<Record<string, StageStatus>> = {
